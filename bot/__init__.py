@@ -1,0 +1,1 @@
+"""Kinerja Bot: the Telegram front end and everything with I/O."""

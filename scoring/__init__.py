@@ -1,0 +1,1 @@
+"""Pure appraisal logic (standard library only)."""
