@@ -1,0 +1,1 @@
+"""Storage: SQLModel tables, async sessions, repositories and Alembic migrations."""

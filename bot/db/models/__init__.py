@@ -1,0 +1,36 @@
+"""The tables, one module per concept; every timestamp is aware UTC (see bot.db.types)."""
+
+from bot.db.models.appraisal import (
+    Assessment,
+    Feedback,
+    FeedbackAssignment,
+    Objection,
+    ObjectionNote,
+    Result,
+    UnitResult,
+)
+from bot.db.models.cycle import Cycle, Evidence, EvidenceFile, Target
+from bot.db.models.people import Employee, InviteCode, TelegramAccount, Unit
+from bot.db.models.system import AuditEvent, Draft, Outbox, ProcessedUpdate
+
+__all__ = [
+    "Assessment",
+    "AuditEvent",
+    "Cycle",
+    "Draft",
+    "Employee",
+    "Evidence",
+    "EvidenceFile",
+    "Feedback",
+    "FeedbackAssignment",
+    "InviteCode",
+    "Objection",
+    "ObjectionNote",
+    "Outbox",
+    "ProcessedUpdate",
+    "Result",
+    "Target",
+    "TelegramAccount",
+    "Unit",
+    "UnitResult",
+]

@@ -1,0 +1,158 @@
+"""Shared fixtures: a fresh, migrated database per test (SQLite, or PostgreSQL when asked).
+
+Set ``KINERJA_TEST_DATABASE_URL`` to a PostgreSQL server URL (any database on it; the tests
+create and drop their own) to run every database test on PostgreSQL instead of SQLite:
+
+    KINERJA_TEST_DATABASE_URL=postgresql://postgres@127.0.0.1:55432/postgres uv run pytest
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import os
+import shutil
+from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import asyncpg
+import pytest
+from sqlalchemy.engine import make_url
+
+from bot.config import Settings
+from bot.db.migrate import upgrade
+from bot.db.session import Database
+from tests.support.recording import TEST_TOKEN, RecordingRequest
+
+PG_ENV = "KINERJA_TEST_DATABASE_URL"
+
+
+class FakeClock:
+    """A clock that stands still until a test moves it."""
+
+    def __init__(self, start: datetime) -> None:
+        self.now = start
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> datetime:
+        """Move time forward by a timedelta's keyword arguments."""
+        self.now += timedelta(**delta)
+        return self.now
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    """A Wednesday morning in Bangko: 2026-01-14 09:00 WIB (02:00 UTC)."""
+    return FakeClock(datetime(2026, 1, 14, 2, 0, tzinfo=UTC))
+
+
+class _PostgresTemplates:
+    """Creates one migrated template database, then a cheap copy of it per test."""
+
+    def __init__(self, server_url: str) -> None:
+        url = make_url(server_url)
+        self._admin = url.set(drivername="postgresql", database="postgres")
+        self._base = url
+        self.template = f"kinerja_tpl_{os.getpid()}"
+        self._counter = itertools.count()
+
+    def _dsn(self) -> str:
+        return self._admin.render_as_string(hide_password=False)
+
+    async def _admin_execute(self, sql: str) -> None:
+        conn = await asyncpg.connect(self._dsn())
+        try:
+            await conn.execute(sql)
+        finally:
+            await conn.close()
+
+    async def create_template(self) -> None:
+        await self._admin_execute(f'DROP DATABASE IF EXISTS "{self.template}"')
+        await self._admin_execute(f'CREATE DATABASE "{self.template}"')
+        db = Database(self.url_of(self.template))
+        await upgrade(db)
+        await db.dispose()
+
+    def url_of(self, name: str) -> str:
+        url = self._base.set(drivername="postgresql+asyncpg", database=name)
+        return url.render_as_string(hide_password=False)
+
+    async def fresh(self) -> str:
+        name = f"{self.template}_t{next(self._counter)}"
+        await self._admin_execute(f'CREATE DATABASE "{name}" TEMPLATE "{self.template}"')
+        return name
+
+    async def drop(self, name: str) -> None:
+        await self._admin_execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session")
+def postgres_templates() -> Iterator[_PostgresTemplates | None]:
+    """The PostgreSQL template factory, or None when tests run on SQLite."""
+    server = os.environ.get(PG_ENV)
+    if not server:
+        yield None
+        return
+    templates = _PostgresTemplates(server)
+    asyncio.run(templates.create_template())
+    yield templates
+    asyncio.run(templates.drop(templates.template))
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A migrated SQLite file that each test copies (faster than migrating every time)."""
+    path = tmp_path_factory.mktemp("template") / "template.db"
+    db = Database(f"sqlite+aiosqlite:///{path}")
+
+    async def _migrate() -> None:
+        await upgrade(db)
+        async with db.engine.connect() as conn:
+            await conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        await db.dispose()
+
+    asyncio.run(_migrate())
+    return path
+
+
+@pytest.fixture
+async def db_url(
+    postgres_templates: _PostgresTemplates | None, sqlite_template: Path, tmp_path: Path
+) -> AsyncIterator[str]:
+    """The URL of a fresh database at the newest migration, private to this test."""
+    if postgres_templates is None:
+        path = tmp_path / "kinerja.db"
+        shutil.copyfile(sqlite_template, path)
+        yield f"sqlite+aiosqlite:///{path}"
+        return
+    name = await postgres_templates.fresh()
+    yield postgres_templates.url_of(name)
+    await postgres_templates.drop(name)
+
+
+@pytest.fixture
+async def db(db_url: str) -> AsyncIterator[Database]:
+    """A Database on the fresh test database."""
+    database = Database(db_url)
+    yield database
+    await database.dispose()
+
+
+@pytest.fixture
+def recorder() -> RecordingRequest:
+    """The fake Bot API the application talks to."""
+    return RecordingRequest()
+
+
+@pytest.fixture
+def settings(db_url: str, tmp_path: Path) -> Settings:
+    """Settings for a test deployment on the test database."""
+    return Settings(
+        _env_file=None,
+        telegram_bot_token=TEST_TOKEN,
+        database_url=db_url,
+        data_dir=tmp_path,
+    )

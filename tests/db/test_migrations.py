@@ -1,0 +1,89 @@
+"""The migrations build exactly the schema the models describe, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta, timezone
+
+import pytest
+from sqlalchemy.exc import IntegrityError
+
+from bot.db.migrate import current_revision, pending_model_changes
+from bot.db.models import Employee, Unit
+from bot.db.session import Database
+from bot.domain import EmployeeStatus, PostType, UnitKind
+
+
+async def test_migrated_schema_matches_models(db: Database) -> None:
+    """After `upgrade head` Alembic finds nothing left to migrate."""
+    assert await current_revision(db) is not None
+    assert await pending_model_changes(db) == []
+
+
+async def _add_employee(db: Database, *, nip: str, phone: str, at: datetime) -> Employee:
+    async with db.session() as session:
+        unit = Unit(key=f"dinas {nip}", name="Dinas", kind=UnitKind.OPD)
+        session.add(unit)
+        await session.flush()
+        assert unit.id is not None
+        employee = Employee(
+            nip=nip,
+            name="Sari",
+            post="Analis",
+            post_type=PostType.PELAKSANA,
+            status=EmployeeStatus.PNS,
+            unit_id=unit.id,
+            phone=phone,
+            created_at=at,
+            updated_at=at,
+        )
+        session.add(employee)
+    return employee
+
+
+async def test_timestamps_come_back_aware_utc(db: Database) -> None:
+    """A time written in WIB is read back as the same instant, in UTC."""
+    wib = timezone(timedelta(hours=7))
+    written = datetime(2026, 1, 14, 9, 0, tzinfo=wib)
+    employee = await _add_employee(db, nip="198609262015051001", phone="+6281234567890", at=written)
+    async with db.session() as session:
+        loaded = await session.get(Employee, employee.id)
+    assert loaded is not None
+    assert loaded.created_at == written
+    assert loaded.created_at.tzinfo == UTC
+    assert loaded.post_type is PostType.PELAKSANA
+
+
+async def test_naive_timestamps_are_refused(db: Database) -> None:
+    """Local time without a zone cannot be stored by mistake."""
+    with pytest.raises(Exception, match="naive datetime"):
+        await _add_employee(
+            db, nip="198609262015051001", phone="+6281234567890", at=datetime(2026, 1, 1)
+        )
+
+
+async def test_unique_nip_is_enforced_by_the_database(db: Database) -> None:
+    """Two employees can never share a NIP, even if a service forgot to check."""
+    at = datetime(2026, 1, 1, tzinfo=UTC)
+    await _add_employee(db, nip="198609262015051001", phone="+6281234567890", at=at)
+    with pytest.raises(IntegrityError):
+        await _add_employee(db, nip="198609262015051001", phone="+6281234567891", at=at)
+
+
+async def test_foreign_keys_are_enforced(db: Database) -> None:
+    """An employee in a unit that does not exist is refused (SQLite too: foreign_keys=ON)."""
+    at = datetime(2026, 1, 1, tzinfo=UTC)
+    with pytest.raises(IntegrityError):
+        async with db.session() as session:
+            session.add(
+                Employee(
+                    nip="198609262015051001",
+                    name="Sari",
+                    post="Analis",
+                    post_type=PostType.PELAKSANA,
+                    status=EmployeeStatus.PNS,
+                    unit_id=999,
+                    phone="+6281234567890",
+                    created_at=at,
+                    updated_at=at,
+                )
+            )

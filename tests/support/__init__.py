@@ -1,0 +1,1 @@
+"""Test helpers: fakes at the Telegram boundary, update factories, data factories."""

@@ -1,0 +1,103 @@
+"""Settings: read from the environment on demand, placeholder tokens refused."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pydantic import ValidationError
+
+from bot.config import ConfigError, Settings
+from tests.support.recording import TEST_TOKEN
+
+
+def _settings(**values: object) -> Settings:
+    return Settings(_env_file=None, **values)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    "token",
+    [
+        "replace-with-the-token-from-botfather",
+        "123456:ABC-DEF1234ghIkl-zyx57W2v1u123ew11",  # the example in Telegram's own docs
+        "12345:short",
+        "",
+    ],
+)
+def test_placeholder_token_is_refused(token: str) -> None:
+    """A token that cannot be real fails at start-up with a message saying what to do."""
+    with pytest.raises(ValidationError, match="BotFather"):
+        _settings(telegram_bot_token=token)
+
+
+def test_missing_token_is_only_an_error_when_the_bot_must_run() -> None:
+    """Without a token the settings load (demo, import), but `require_token` explains."""
+    settings = _settings()
+    with pytest.raises(ConfigError, match="TELEGRAM_BOT_TOKEN is not set"):
+        settings.require_token()
+
+
+def test_token_is_secret_in_representations() -> None:
+    """The token never appears when settings are printed or logged."""
+    settings = _settings(telegram_bot_token=TEST_TOKEN)
+    assert TEST_TOKEN not in repr(settings)
+    assert TEST_TOKEN not in str(settings.model_dump())
+    assert settings.require_token() == TEST_TOKEN
+
+
+def test_environment_variable_names(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """The documented variable names are the ones read."""
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", TEST_TOKEN)
+    monkeypatch.setenv("DATABASE_URL", "postgresql://kinerja@db/kinerja")
+    monkeypatch.setenv("TELEGRAM_API_BASE_URL", "http://127.0.0.1:8081/bot")
+    monkeypatch.setenv("TELEGRAM_FILE_BASE_URL", "http://127.0.0.1:8081/file/bot")
+    monkeypatch.setenv("KINERJA_TIMEZONE", "Asia/Makassar")
+    monkeypatch.setenv("KINERJA_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("KINERJA_ADMIN_CHAT_ID", "-100123")
+    monkeypatch.setenv("KINERJA_DEFAULT_LANGUAGE", "en")
+    settings = _settings()
+    assert settings.resolved_database_url == "postgresql://kinerja@db/kinerja"
+    assert settings.telegram_api_base_url == "http://127.0.0.1:8081/bot"
+    assert settings.telegram_file_base_url == "http://127.0.0.1:8081/file/bot"
+    assert settings.timezone == "Asia/Makassar"
+    assert settings.data_dir == tmp_path
+    assert settings.admin_chat_id == -100123
+    assert settings.default_language == "en"
+
+
+def test_defaults_use_telegram_jakarta_and_a_sqlite_file_under_data(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Out of the box: real Telegram URLs, Asia/Jakarta, SQLite in ./data, Indonesian."""
+    for name in ("DATABASE_URL", "KINERJA_DATA_DIR", "KINERJA_TIMEZONE"):
+        monkeypatch.delenv(name, raising=False)
+    settings = _settings()
+    assert settings.telegram_api_base_url == "https://api.telegram.org/bot"
+    assert settings.telegram_file_base_url == "https://api.telegram.org/file/bot"
+    assert settings.timezone == "Asia/Jakarta"
+    assert settings.resolved_database_url == "sqlite+aiosqlite:///data/kinerja.db"
+    assert settings.default_language == "id"
+
+
+def test_unknown_time_zone_is_refused() -> None:
+    """A misspelt zone fails at start-up rather than showing wrong times later."""
+    with pytest.raises(ValidationError, match="time zone"):
+        _settings(timezone="Asia/Bangko")
+
+
+def test_env_example_lists_every_setting() -> None:
+    """`.env.example` documents every environment variable the settings read."""
+    example = (Path(__file__).parent.parent / ".env.example").read_text()
+    for field in Settings.model_fields.values():
+        assert f"{field.validation_alias}=" in example
+
+
+def test_empty_lines_copied_from_the_example_mean_default(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`KINERJA_ADMIN_CHAT_ID=` (empty, as in .env.example) is no value, not an error."""
+    monkeypatch.setenv("KINERJA_ADMIN_CHAT_ID", "")
+    monkeypatch.setenv("DATABASE_URL", "")
+    settings = _settings()
+    assert settings.admin_chat_id is None
+    assert settings.resolved_database_url.startswith("sqlite+aiosqlite:///")
