@@ -1,0 +1,382 @@
+"""Linking a Telegram account to a personnel record, and what we know of each account.
+
+An employee proves who they are by sharing their own phone number (Telegram's contact button,
+whose ``user_id`` must be the sender's) when it matches exactly one imported employee; or, as a
+fallback, with a single-use invite code issued by BKPSDM (`kinerja invite NIP`). Every link,
+refusal and lock is written to the audit log.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from sqlalchemy import update
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.clock import Clock
+from bot.config import Settings
+from bot.db.models import Employee, InviteCode, TelegramAccount, Unit
+from bot.db.session import Database
+from bot.domain import AuditAction
+from bot.services import drafts
+from bot.services.audit import Actor, record
+from bot.services.phones import PhoneError, mask_phone, normalise_phone
+
+LINK_FORM = "link"
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud over the phone
+CODE_LENGTH = 10
+
+
+class LinkStatus(StrEnum):
+    """The outcome of a linking attempt; each has its own message for the person."""
+
+    LINKED = "linked"
+    ALREADY_LINKED = "already_linked"
+    NOT_PRIVATE = "not_private"
+    FOREIGN_CONTACT = "foreign_contact"
+    INVALID_PHONE = "invalid_phone"
+    NO_MATCH = "no_match"
+    EMPLOYEE_TAKEN = "employee_taken"
+    ACCOUNT_TAKEN = "account_taken"
+    CODE_INVALID = "code_invalid"
+    CODE_EXPIRED = "code_expired"
+    CODE_USED = "code_used"
+    LOCKED = "locked"
+
+
+@dataclass(frozen=True, slots=True)
+class LinkPolicy:
+    """How long invite codes live and how wrong codes are throttled."""
+
+    invite_ttl: timedelta = timedelta(days=7)
+    max_code_failures: int = 5
+    code_lock: timedelta = timedelta(hours=1)
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> LinkPolicy:
+        """The policy configured for this deployment."""
+        return cls(
+            invite_ttl=timedelta(days=settings.invite_ttl_days),
+            max_code_failures=settings.code_max_failures,
+            code_lock=timedelta(minutes=settings.code_lock_minutes),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class EmployeeCard:
+    """What a linked person sees about their own record."""
+
+    id: int
+    nip: str
+    name: str
+    post: str
+    unit: str
+
+
+@dataclass(frozen=True, slots=True)
+class LinkResult:
+    """Outcome of a linking attempt, with what the reply needs to say."""
+
+    status: LinkStatus
+    employee: EmployeeCard | None = None
+    attempts_left: int | None = None
+    locked_until: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class IssuedInvite:
+    """A fresh invite code: shown once to the operator, stored only as a hash."""
+
+    code: str
+    nip: str
+    name: str
+    expires_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Profile:
+    """A Telegram user as the bot sees them."""
+
+    language: str | None
+    employee: EmployeeCard | None
+
+
+class UnknownEmployeeError(LookupError):
+    """No employee has the NIP given to an administrative command."""
+
+
+def hash_code(code: str) -> str:
+    """The stored form of an invite code (codes are compared case-insensitively)."""
+    return hashlib.sha256(code.strip().upper().encode()).hexdigest()
+
+
+def _stored_id(employee: Employee) -> int:
+    if employee.id is None:
+        msg = "employee has not been stored yet"
+        raise RuntimeError(msg)
+    return employee.id
+
+
+async def _card(session: AsyncSession, employee: Employee) -> EmployeeCard:
+    unit = await session.get(Unit, employee.unit_id)
+    return EmployeeCard(
+        id=_stored_id(employee),
+        nip=employee.nip,
+        name=employee.name,
+        post=employee.post,
+        unit=unit.name if unit else "",
+    )
+
+
+async def _employee_of(session: AsyncSession, telegram_user_id: int) -> Employee | None:
+    query = select(Employee).where(Employee.telegram_user_id == telegram_user_id)
+    return (await session.exec(query)).first()
+
+
+async def _account(session: AsyncSession, telegram_user_id: int, now: datetime) -> TelegramAccount:
+    account = await session.get(TelegramAccount, telegram_user_id)
+    if account is None:
+        account = TelegramAccount(telegram_user_id=telegram_user_id, updated_at=now)
+        session.add(account)
+    return account
+
+
+class AccountService:
+    """Use-cases around a person's Telegram account."""
+
+    def __init__(self, db: Database, *, clock: Clock, policy: LinkPolicy | None = None) -> None:
+        self._db = db
+        self._clock = clock
+        self._policy = policy or LinkPolicy()
+
+    async def profile(self, telegram_user_id: int) -> Profile:
+        """The person's language and, when linked, their employee record."""
+        async with self._db.session() as session:
+            employee = await _employee_of(session, telegram_user_id)
+            account = await session.get(TelegramAccount, telegram_user_id)
+            language = (employee.language if employee else None) or (
+                account.language if account else None
+            )
+            card = await _card(session, employee) if employee else None
+            return Profile(language=language, employee=card)
+
+    async def begin_linking(self, *, telegram_user_id: int, chat_id: int) -> EmployeeCard | None:
+        """Start (or restart) linking; returns the record instead when already linked."""
+        now = self._clock()
+        async with self._db.session() as session:
+            employee = await _employee_of(session, telegram_user_id)
+            if employee is not None:
+                return await _card(session, employee)
+            await drafts.save(
+                session,
+                telegram_user_id=telegram_user_id,
+                chat_id=chat_id,
+                form=LINK_FORM,
+                step="contact",
+                data={"started_at": now.isoformat()},
+                now=now,
+            )
+            return None
+
+    async def is_linking(self, telegram_user_id: int) -> bool:
+        """True while the person has started linking and not finished it."""
+        async with self._db.session() as session:
+            draft = await drafts.load(session, telegram_user_id)
+            return draft is not None and draft.form == LINK_FORM
+
+    async def link_by_contact(
+        self, *, sender_id: int, private_chat: bool, contact_user_id: int | None, phone: str
+    ) -> LinkResult:
+        """Link the sender to the employee whose phone is in the contact they shared."""
+        actor = Actor(telegram_user_id=sender_id)
+        async with self._db.session() as session:
+            if not private_chat:
+                return self._refuse(session, actor, LinkStatus.NOT_PRIVATE, method="contact")
+            if contact_user_id != sender_id:
+                return self._refuse(session, actor, LinkStatus.FOREIGN_CONTACT, method="contact")
+            try:
+                normalized = normalise_phone(phone)
+            except PhoneError:
+                return self._refuse(session, actor, LinkStatus.INVALID_PHONE, method="contact")
+            query = select(Employee).where(Employee.phone == normalized)
+            employee = (await session.exec(query)).first()
+            if employee is None:
+                detail = {"phone": mask_phone(normalized)}
+                return self._refuse(session, actor, LinkStatus.NO_MATCH, method="contact", **detail)
+            return await self._link(session, sender_id, employee, method="contact")
+
+    async def link_by_code(self, *, sender_id: int, private_chat: bool, code: str) -> LinkResult:
+        """Link the sender with a single-use invite code, throttling wrong guesses."""
+        actor = Actor(telegram_user_id=sender_id)
+        now = self._clock()
+        async with self._db.session() as session:
+            if not private_chat:
+                return self._refuse(session, actor, LinkStatus.NOT_PRIVATE, method="code")
+            account = await _account(session, sender_id, now)
+            if account.code_locked_until and account.code_locked_until > now:
+                self._refuse(session, actor, LinkStatus.LOCKED, method="code")
+                return LinkResult(LinkStatus.LOCKED, locked_until=account.code_locked_until)
+            query = (
+                select(InviteCode, Employee)
+                .join(Employee)
+                .where(InviteCode.code_hash == hash_code(code))
+            )
+            found = (await session.exec(query)).first()
+            if found is None:
+                return self._count_failure(session, actor, account, LinkStatus.CODE_INVALID, now)
+            invite, employee = found
+            status = self._code_problem(invite, now)
+            if status is not None:
+                return self._count_failure(session, actor, account, status, now)
+            result = await self._link(session, sender_id, employee, method="code")
+            if result.status in (LinkStatus.LINKED, LinkStatus.ALREADY_LINKED):
+                invite.used_at, invite.used_by = now, sender_id
+                account.code_failures = 0
+                session.add_all([invite, account])
+            return result
+
+    @staticmethod
+    def _code_problem(invite: InviteCode, now: datetime) -> LinkStatus | None:
+        if invite.used_at is not None:
+            return LinkStatus.CODE_USED
+        if invite.expires_at <= now:
+            return LinkStatus.CODE_EXPIRED
+        return None
+
+    def _count_failure(
+        self,
+        session: AsyncSession,
+        actor: Actor,
+        account: TelegramAccount,
+        status: LinkStatus,
+        now: datetime,
+    ) -> LinkResult:
+        account.code_failures += 1
+        account.updated_at = now
+        self._refuse(session, actor, status, method="code", failures=account.code_failures)
+        if account.code_failures < self._policy.max_code_failures:
+            left = self._policy.max_code_failures - account.code_failures
+            return LinkResult(status, attempts_left=left)
+        account.code_failures = 0
+        account.code_locked_until = now + self._policy.code_lock
+        record(
+            session,
+            at=now,
+            actor=actor,
+            action=AuditAction.CODE_LOCKED,
+            subject_type="telegram_account",
+            subject_id=actor.telegram_user_id,
+            detail={"until": account.code_locked_until.isoformat()},
+        )
+        return LinkResult(LinkStatus.LOCKED, locked_until=account.code_locked_until)
+
+    async def _link(
+        self, session: AsyncSession, sender_id: int, employee: Employee, *, method: str
+    ) -> LinkResult:
+        actor = Actor(telegram_user_id=sender_id)
+        if employee.telegram_user_id == sender_id:
+            await drafts.discard(session, sender_id)
+            return LinkResult(LinkStatus.ALREADY_LINKED, employee=await _card(session, employee))
+        if employee.telegram_user_id is not None:
+            return self._refuse(session, actor, LinkStatus.EMPLOYEE_TAKEN, method=method)
+        if await _employee_of(session, sender_id) is not None:
+            return self._refuse(session, actor, LinkStatus.ACCOUNT_TAKEN, method=method)
+        now = self._clock()
+        account = await session.get(TelegramAccount, sender_id)
+        claimed = await session.exec(
+            update(Employee)
+            .where(col(Employee.id) == employee.id, col(Employee.telegram_user_id).is_(None))
+            .values(
+                telegram_user_id=sender_id,
+                linked_at=now,
+                updated_at=now,
+                language=employee.language or (account.language if account else None),
+            )
+        )
+        if not claimed.rowcount:  # another process linked this employee a moment ago
+            return self._refuse(session, actor, LinkStatus.EMPLOYEE_TAKEN, method=method)
+        await drafts.discard(session, sender_id)
+        record(
+            session,
+            at=now,
+            actor=Actor(telegram_user_id=sender_id, employee_id=employee.id),
+            action=AuditAction.LINKED,
+            subject_type="employee",
+            subject_id=employee.id,
+            detail={"method": method, "nip": employee.nip},
+        )
+        return LinkResult(LinkStatus.LINKED, employee=await _card(session, employee))
+
+    def _refuse(
+        self, session: AsyncSession, actor: Actor, status: LinkStatus, **detail: object
+    ) -> LinkResult:
+        record(
+            session,
+            at=self._clock(),
+            actor=actor,
+            action=AuditAction.LINK_REFUSED,
+            subject_type="telegram_account",
+            subject_id=actor.telegram_user_id,
+            detail={"reason": status.value, **detail},
+        )
+        return LinkResult(status)
+
+    async def issue_invite(self, *, nip: str, actor: Actor) -> IssuedInvite:
+        """A new single-use code for the employee; earlier unused codes stop working."""
+        now = self._clock()
+        code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+        async with self._db.session() as session:
+            employee = (await session.exec(select(Employee).where(Employee.nip == nip))).first()
+            if employee is None or employee.id is None:
+                raise UnknownEmployeeError(nip)
+            await session.exec(
+                update(InviteCode)
+                .where(
+                    col(InviteCode.employee_id) == employee.id,
+                    col(InviteCode.used_at).is_(None),
+                    col(InviteCode.expires_at) > now,
+                )
+                .values(expires_at=now)
+            )
+            invite = InviteCode(
+                employee_id=employee.id,
+                code_hash=hash_code(code),
+                created_at=now,
+                expires_at=now + self._policy.invite_ttl,
+            )
+            session.add(invite)
+            record(
+                session,
+                at=now,
+                actor=actor,
+                action=AuditAction.CODE_ISSUED,
+                subject_type="employee",
+                subject_id=employee.id,
+                detail={"expires_at": invite.expires_at.isoformat()},
+            )
+            return IssuedInvite(code, employee.nip, employee.name, invite.expires_at)
+
+    async def toggle_language(self, telegram_user_id: int, current: str) -> str:
+        """Switch between Indonesian and English; returns the new language."""
+        new = "en" if current == "id" else "id"
+        now = self._clock()
+        async with self._db.session() as session:
+            account = await _account(session, telegram_user_id, now)
+            account.language, account.updated_at = new, now
+            employee = await _employee_of(session, telegram_user_id)
+            if employee is not None:
+                employee.language, employee.updated_at = new, now
+                session.add(employee)
+            record(
+                session,
+                at=now,
+                actor=Actor(telegram_user_id=telegram_user_id),
+                action=AuditAction.LANGUAGE_CHANGED,
+                detail={"language": new},
+            )
+        return new

@@ -1,0 +1,51 @@
+"""The audit log: every link, refusal, lock and administrative change leaves a row."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.db.models import AuditEvent
+from bot.domain import AuditAction
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """Who acts: a Telegram user (maybe linked to an employee) or an operator label."""
+
+    telegram_user_id: int | None = None
+    employee_id: int | None = None
+    label: str | None = None
+
+    @classmethod
+    def cli(cls) -> Actor:
+        """The operator running a `kinerja` command on the server."""
+        return cls(label="cli")
+
+
+def record(
+    session: AsyncSession,
+    *,
+    at: datetime,
+    actor: Actor,
+    action: AuditAction,
+    subject_type: str | None = None,
+    subject_id: object = None,
+    detail: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """Add an audit event to the session's transaction (it commits with the change it records)."""
+    event = AuditEvent(
+        at=at,
+        actor_telegram_id=actor.telegram_user_id,
+        actor_employee_id=actor.employee_id,
+        actor_label=actor.label,
+        action=action.value,
+        subject_type=subject_type,
+        subject_id=None if subject_id is None else str(subject_id),
+        detail=detail or {},
+    )
+    session.add(event)
+    return event
