@@ -1,0 +1,182 @@
+"""The composition root: builds the whole bot from explicit settings, and nothing else does.
+
+Nothing connects at import time. `build_application` wires settings, database, renderer,
+services and handlers into a python-telegram-bot ``Application``; the database is checked
+(migrated to the newest schema) when the application initialises.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Iterable
+from contextlib import asynccontextmanager
+from datetime import timedelta
+from typing import Any, cast
+
+from telegram import BotCommand, BotCommandScopeDefault, Update
+from telegram.constants import ParseMode
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    BaseRateLimiter,
+    ContextTypes,
+    Defaults,
+)
+from telegram.request import BaseRequest
+
+from bot.clock import Clock, system_clock
+from bot.config import LANGUAGES, Settings
+from bot.db.migrate import current_revision, head_revision
+from bot.db.session import Database
+from bot.forms.engine import FormEngine
+from bot.forms.spec import Form
+from bot.handlers import FORMS, register
+from bot.handlers.context import DEPS_KEY, Context, Deps
+from bot.handlers.help import COMMANDS
+from bot.render import Renderer
+from bot.services.accounts import AccountService, LinkPolicy
+from bot.services.drafts import DraftStore
+from bot.services.updates import UpdateLedger
+
+log = logging.getLogger(__name__)
+
+PRUNE_INTERVAL = timedelta(hours=6)
+DATABASE_KEY = "database"
+
+
+class SchemaOutdatedError(RuntimeError):
+    """The database is not at the schema this code needs."""
+
+
+class KinerjaApp(Application[Any, Context, Any, Any, Any, Any]):
+    """The PTB application, with our start-up and shut-down steps on every path.
+
+    PTB runs ``post_init`` only inside ``run_polling``/``run_webhook``; tests and the demo call
+    ``initialize()`` themselves, so the steps live here to run the same way everywhere.
+    """
+
+    async def initialize(self) -> None:
+        """Connect, check the schema, publish the command menu, schedule housekeeping."""
+        await super().initialize()
+        database: Database = self.bot_data[DATABASE_KEY]
+        if await current_revision(database) != head_revision():
+            msg = "the database is not at the newest schema: run `kinerja db upgrade` first"
+            raise SchemaOutdatedError(msg)
+        await _set_commands(self)
+        if self.job_queue is not None:
+            self.job_queue.run_repeating(_prune_updates, interval=PRUNE_INTERVAL, first=60)
+
+    async def shutdown(self) -> None:
+        """Stop PTB, then close the database pool."""
+        await super().shutdown()
+        database: Database = self.bot_data[DATABASE_KEY]
+        await database.dispose()
+
+
+def build_deps(
+    settings: Settings,
+    db: Database,
+    *,
+    clock: Clock = system_clock,
+    forms: Iterable[Form] = FORMS,
+    renderer: Renderer | None = None,
+) -> Deps:
+    """The services, built once per application."""
+    return Deps(
+        settings=settings,
+        renderer=renderer
+        or Renderer(default_language=settings.default_language, timezone=settings.tz),
+        clock=clock,
+        accounts=AccountService(db, clock=clock, policy=LinkPolicy.from_settings(settings)),
+        updates=UpdateLedger(db, clock=clock),
+        drafts=DraftStore(db, clock=clock),
+        forms=FormEngine(forms),
+    )
+
+
+def build_application(
+    settings: Settings,
+    *,
+    db: Database | None = None,
+    clock: Clock = system_clock,
+    request: BaseRequest | None = None,
+    rate_limiter: bool = True,
+    forms: Iterable[Form] = FORMS,
+    renderer: Renderer | None = None,
+) -> KinerjaApp:
+    """The bot, ready for `initialize()`/`start()` or `run_polling()`.
+
+    ``request`` replaces the HTTP layer (handler tests record calls with it); ``db`` shares a
+    database the caller already opened; ``forms`` and ``renderer`` replace the registered forms
+    and the templates (the form engine's own tests use a sample form).
+    """
+    database = db or Database(settings.resolved_database_url)
+    builder = (
+        ApplicationBuilder()
+        .token(settings.require_token())
+        .base_url(settings.telegram_api_base_url)
+        .base_file_url(settings.telegram_file_base_url)
+        .context_types(ContextTypes(context=Context))
+        .defaults(Defaults(parse_mode=ParseMode.HTML, tzinfo=settings.tz))
+        .application_class(KinerjaApp)
+    )
+    if rate_limiter:
+        # AIORateLimiter retries a 429 up to three times after Telegram's retry_after.
+        limiter = cast("BaseRateLimiter[None]", AIORateLimiter(max_retries=3))
+        builder = builder.rate_limiter(limiter)
+    if request is not None:
+        builder = builder.request(request).get_updates_request(request)
+    application = cast(KinerjaApp, builder.build())
+    application.bot_data[DEPS_KEY] = build_deps(
+        settings, database, clock=clock, forms=forms, renderer=renderer
+    )
+    application.bot_data[DATABASE_KEY] = database
+    register(application)
+    return application
+
+
+async def _set_commands(application: KinerjaApp) -> None:
+    renderer: Renderer = application.bot_data[DEPS_KEY].renderer
+    for language in LANGUAGES:
+        commands = [BotCommand(c.name, renderer.label(language, f"cmd_{c.name}")) for c in COMMANDS]
+        code = None if language == renderer.default_language else language
+        await application.bot.set_my_commands(
+            commands, scope=BotCommandScopeDefault(), language_code=code
+        )
+
+
+async def _prune_updates(context: Context) -> None:
+    removed = await context.deps.updates.prune()
+    log.info("forgot %d processed update ids", removed)
+
+
+@asynccontextmanager
+async def polling(application: KinerjaApp, *, poll_timeout: int = 10) -> AsyncIterator[KinerjaApp]:
+    """Run the application with long polling inside an already running event loop.
+
+    What ``run_polling`` does, for callers that own the loop (the demo, end-to-end tests).
+    """
+    await application.initialize()
+    try:
+        await application.start()
+        if application.updater is None:
+            msg = "the application was built without an updater"
+            raise RuntimeError(msg)
+        await application.updater.start_polling(
+            poll_interval=0.0, timeout=poll_timeout, allowed_updates=Update.ALL_TYPES
+        )
+        yield application
+    finally:
+        if application.updater is not None and application.updater.running:
+            await application.updater.stop()
+        if application.running:
+            await application.stop()
+        await application.shutdown()
+
+
+def run_polling(settings: Settings) -> None:
+    """Run the bot until interrupted (Ctrl-C or SIGTERM)."""
+    application = build_application(settings)
+    log.info("Kinerja Bot starts polling %s", settings.telegram_api_base_url)
+    application.run_polling(allowed_updates=Update.ALL_TYPES)

@@ -1,0 +1,367 @@
+"""The one engine that runs every form: prompts, answers, validation, branching, submission.
+
+Each answer is saved before the next question is asked. A button carries the draft and the
+step sequence number it was shown for; a press on an older keyboard is answered ("already
+answered") and changes nothing. A wrong answer gets its explanation and the same question
+again; nothing answered before is lost.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
+
+from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+
+from bot.callbacks import FormAnswer
+from bot.forms import inputs
+from bot.forms.spec import CANCEL, DONE, SEND, SKIP, Form, FormContext, Invalid, Kind, Reply, Step
+from bot.services.drafts import DraftState
+
+if TYPE_CHECKING:
+    from bot.handlers.context import Context
+
+
+class FormEngine:
+    """Runs the registered forms for everyone, from their drafts in the database."""
+
+    def __init__(self, forms: Iterable[Form]) -> None:
+        self.forms = {form.name: form for form in forms}
+
+    # --- entry points ----------------------------------------------------------------------
+
+    async def start(
+        self, update: Update, context: Context, name: str, answers: Mapping[str, Any] | None = None
+    ) -> None:
+        """Open form ``name`` (replacing any open draft) and ask its first question."""
+        user, chat = update.effective_user, update.effective_chat
+        if user is None or chat is None:
+            return
+        form = self.forms[name]
+        ctx = await self._context(context, user.id, chat.id, answers or {})
+        if form.start_guard is not None and (refusal := await form.start_guard(ctx)) is not None:
+            await send_reply(context, ctx, refusal)
+            return
+        drafts = context.deps.drafts
+        previous = await drafts.current(user.id)
+        if previous is not None and previous.form in self.forms and previous.form != name:
+            title = context.deps.renderer.label(ctx.language, self.forms[previous.form].title)
+            await self._say(context, ctx, "forms/replaced", title=title)
+        draft = await drafts.open(
+            telegram_user_id=user.id,
+            chat_id=chat.id,
+            form=name,
+            step=form.steps[0].name,
+            answers=dict(answers or {}),
+        )
+        await self._ask(context, ctx, form, draft)
+
+    async def resume(self, update: Update, context: Context) -> None:
+        """/lanjut: ask the open form's current question again."""
+        draft, ctx = await self._open_draft(update, context)
+        if draft is None or ctx is None:
+            await self._nothing_open(update, context)
+            return
+        await self._ask(context, ctx, self.forms[draft.form], draft)
+
+    async def cancel(self, update: Update, context: Context) -> None:
+        """/batal: drop the open form."""
+        user = update.effective_user
+        if user is None:
+            return
+        language = await context.language_of(update)
+        draft = await context.deps.drafts.current(user.id)
+        if draft is None or draft.form not in self.forms:
+            await self._nothing_open(update, context)
+            return
+        await context.deps.drafts.cancel(user.id)
+        title = context.deps.renderer.label(language, self.forms[draft.form].title)
+        text = context.deps.renderer.render(language, "forms/cancelled", title=title)
+        await context.bot.send_message(draft.chat_id, text)
+
+    async def on_message(self, update: Update, context: Context) -> bool:
+        """Take a message as the answer to the open form's question; False when none is open."""
+        message = update.effective_message
+        draft, ctx = await self._open_draft(update, context)
+        if message is None or draft is None or ctx is None:
+            return False
+        form = self.forms[draft.form]
+        step = form.step(draft.step)
+        try:
+            answers = await self._read(message, step, ctx)
+        except Invalid as problem:
+            await self._ask(context, ctx, form, draft, problem)
+            return True
+        more = step.kind is Kind.FILES and _wants_more(step, answers.get(step.name))
+        await self._after_answer(context, ctx, form, step, draft=draft, answers=answers, stay=more)
+        return True
+
+    async def on_callback(self, update: Update, context: Context, data: FormAnswer) -> None:
+        """Take a button press; a press on an old keyboard changes nothing."""
+        query = update.callback_query
+        draft, ctx = await self._open_draft(update, context)
+        if query is None:
+            return
+        if draft is None or ctx is None or (draft.id, draft.seq) != (data.draft_id, data.seq):
+            language = await context.language_of(update)
+            await query.answer(context.deps.renderer.label(language, "form_stale"))
+            return
+        await query.answer()
+        await _drop_keyboard(query)
+        form = self.forms[draft.form]
+        step = form.step(draft.step)
+        if data.value == CANCEL:
+            await self.cancel(update, context)
+            return
+        try:
+            answers = await self._press(step, ctx, data.value)
+        except Invalid as problem:
+            await self._ask(context, ctx, form, draft, problem)
+            return
+        if data.value == SEND:
+            await self._submit(context, ctx, form, draft)
+            return
+        await self._after_answer(context, ctx, form, step, draft=draft, answers=answers, stay=False)
+
+    # --- reading answers -------------------------------------------------------------------
+
+    async def _read(self, message: Message, step: Step, ctx: FormContext) -> dict[str, Any]:
+        answers = dict(ctx.answers)
+        if step.kind is Kind.NUMBER:
+            bounds = await step.bounds(ctx) if step.bounds else None
+            value = inputs.parse_number(message.text or "")
+            value = inputs.check_bounds(value, bounds) if bounds else value
+            answers[step.name] = str(value)
+        elif step.kind is Kind.TEXT:
+            answers[step.name] = inputs.read_text(message, step)
+        elif step.kind is Kind.FILES:
+            answers[step.name] = self._add_attachment(message, step, answers.get(step.name))
+        elif step.kind is Kind.CHOICE:
+            answers[step.name] = await _option_by_label(step, ctx, message.text or "")
+        else:
+            raise Invalid("press_button")
+        if step.check is not None:
+            await step.check(ctx, answers[step.name])
+        return answers
+
+    @staticmethod
+    def _add_attachment(message: Message, step: Step, current: Any) -> dict[str, Any]:
+        attached = dict(current or {"files": [], "link": None})
+        found = inputs.read_file(message, step)
+        if found is not None:
+            if len(attached["files"]) >= step.max_files:
+                raise Invalid("too_many_files", maximum=step.max_files)
+            attached["files"] = [*attached["files"], found.as_json()]
+            return attached
+        link = inputs.read_link(message) if step.allow_link else None
+        if link is None:
+            raise Invalid("file_expected")
+        attached["link"] = link
+        return attached
+
+    async def _press(self, step: Step, ctx: FormContext, value: str) -> dict[str, Any]:
+        answers = dict(ctx.answers)
+        if value == SKIP and step.optional:
+            answers[step.name] = None
+        elif value == DONE and step.kind is Kind.FILES:
+            attached = answers.setdefault(step.name, None) or {}
+            if not step.optional and not (attached.get("files") or attached.get("link")):
+                raise Invalid("files_required")
+        elif value == SEND and step.kind is Kind.CONFIRM:
+            pass
+        elif step.kind is Kind.CHOICE:
+            options = await step.options(ctx) if step.options else []
+            if value not in {option.value for option in options}:
+                raise Invalid("unknown_option")
+            answers[step.name] = value
+            if step.check is not None:
+                await step.check(ctx, value)
+        else:
+            raise Invalid("press_button")
+        return answers
+
+    # --- moving on -------------------------------------------------------------------------
+
+    async def _after_answer(
+        self,
+        context: Context,
+        ctx: FormContext,
+        form: Form,
+        step: Step,
+        *,
+        draft: DraftState,
+        answers: dict[str, Any],
+        stay: bool,
+    ) -> None:
+        following = step if stay else form.after(step, answers)
+        if following is None:
+            moved = await context.deps.drafts.advance(draft, step=step.name, answers=answers)
+            if moved is not None:
+                await self._submit(context, _with(ctx, answers), form, moved)
+            return
+        moved = await context.deps.drafts.advance(draft, step=following.name, answers=answers)
+        if moved is None:
+            return  # another process answered this step first; it asked the next question
+        await self._ask(context, _with(ctx, answers), form, moved)
+
+    async def _submit(
+        self, context: Context, ctx: FormContext, form: Form, draft: DraftState
+    ) -> None:
+        claimed = await context.deps.drafts.advance(draft, step=draft.step, answers=draft.answers)
+        if claimed is None:
+            return  # a double tap: the first press submits
+        try:
+            reply = await form.complete(_with(ctx, claimed.answers))
+        except Invalid as problem:
+            await self._ask(context, ctx, form, claimed, problem)
+            return
+        await context.deps.drafts.close(claimed)
+        await send_reply(context, ctx, reply)
+
+    # --- asking ----------------------------------------------------------------------------
+
+    async def _ask(
+        self,
+        context: Context,
+        ctx: FormContext,
+        form: Form,
+        draft: DraftState,
+        problem: Invalid | None = None,
+    ) -> None:
+        renderer = context.deps.renderer
+        step = form.step(draft.step)
+        ctx = _with(ctx, draft.answers)
+        extra = dict(await form.describe(ctx)) if form.describe else {}
+        if step.bounds is not None:
+            extra["bounds"] = await step.bounds(ctx)
+        number, total = form.position(step)
+        parts = [
+            renderer.render(
+                ctx.language,
+                "forms/header",
+                title=renderer.label(ctx.language, form.title),
+                number=number,
+                total=total,
+            )
+        ]
+        if problem is not None:
+            parts.append(
+                renderer.render(ctx.language, f"forms/invalid/{problem.code}", **problem.params)
+            )
+        parts.append(renderer.render(ctx.language, step.prompt, answers=ctx.answers, **extra))
+        markup = await self._keyboard(context, ctx, step, draft)
+        await context.bot.send_message(draft.chat_id, "\n\n".join(parts), reply_markup=markup)
+
+    async def _keyboard(
+        self, context: Context, ctx: FormContext, step: Step, draft: DraftState
+    ) -> InlineKeyboardMarkup:
+        label = context.deps.renderer.label
+
+        def button(text: str, value: str) -> InlineKeyboardButton:
+            return InlineKeyboardButton(
+                text, callback_data=FormAnswer(draft.id, draft.seq, value).encode()
+            )
+
+        rows: list[list[InlineKeyboardButton]] = []
+        if step.kind is Kind.CHOICE and step.options is not None:
+            buttons = [button(o.label, o.value) for o in await step.options(ctx)]
+            rows += [buttons[i : i + step.columns] for i in range(0, len(buttons), step.columns)]
+        if step.kind is Kind.FILES:
+            attached = ctx.answers.get(step.name) or {}
+            count = len(attached.get("files", [])) + (1 if attached.get("link") else 0)
+            if count:
+                rows.append([button(label(ctx.language, "form_done", count=count), DONE)])
+            elif step.optional:
+                rows.append([button(label(ctx.language, "form_skip"), DONE)])
+        elif step.optional:
+            rows.append([button(label(ctx.language, "form_skip"), SKIP)])
+        if step.kind is Kind.CONFIRM:
+            rows.append([button(label(ctx.language, "form_send"), SEND)])
+        rows.append([button(label(ctx.language, "form_cancel"), CANCEL)])
+        return InlineKeyboardMarkup(rows)
+
+    # --- plumbing --------------------------------------------------------------------------
+
+    async def _open_draft(
+        self, update: Update, context: Context
+    ) -> tuple[DraftState | None, FormContext | None]:
+        user = update.effective_user
+        if user is None:
+            return None, None
+        draft = await context.deps.drafts.current(user.id)
+        if draft is None or draft.form not in self.forms:
+            return None, None
+        return draft, await self._context(context, user.id, draft.chat_id, draft.answers)
+
+    @staticmethod
+    async def _context(
+        context: Context, user_id: int, chat_id: int, answers: Mapping[str, Any]
+    ) -> FormContext:
+        profile = await context.deps.accounts.profile(user_id)
+        return FormContext(
+            telegram=context,
+            user_id=user_id,
+            chat_id=chat_id,
+            language=context.deps.renderer.language(profile.language),
+            employee=profile.employee,
+            answers=dict(answers),
+        )
+
+    @staticmethod
+    async def _say(context: Context, ctx: FormContext, template: str, **values: Any) -> None:
+        text = context.deps.renderer.render(ctx.language, template, **values)
+        await context.bot.send_message(ctx.chat_id, text)
+
+    @staticmethod
+    async def _nothing_open(update: Update, context: Context) -> None:
+        message = update.effective_message
+        if message is not None:
+            language = await context.language_of(update)
+            await message.reply_text(context.deps.renderer.render(language, "forms/nothing_open"))
+
+
+def _with(ctx: FormContext, answers: Mapping[str, Any]) -> FormContext:
+    return FormContext(
+        telegram=ctx.telegram,
+        user_id=ctx.user_id,
+        chat_id=ctx.chat_id,
+        language=ctx.language,
+        employee=ctx.employee,
+        answers=dict(answers),
+    )
+
+
+def _wants_more(step: Step, attached: Any) -> bool:
+    """A files step stays open after a file until "done" or the maximum is reached."""
+    files = (attached or {}).get("files", [])
+    return len(files) < step.max_files
+
+
+async def _option_by_label(step: Step, ctx: FormContext, text: str) -> str:
+    """A typed answer that is exactly a button's label counts as pressing it."""
+    wanted = text.strip().casefold()
+    for option in await step.options(ctx) if step.options else []:
+        if option.label.casefold() == wanted:
+            return option.value
+    raise Invalid("press_button")
+
+
+async def _drop_keyboard(query: CallbackQuery) -> None:
+    """Remove the buttons of an answered question, so they cannot be pressed again."""
+    message = query.message
+    if isinstance(message, Message) and message.reply_markup is not None:
+        await message.edit_reply_markup(reply_markup=None)
+
+
+async def send_reply(context: Context, ctx: FormContext, reply: Reply) -> None:
+    """Send a form's final or refusal message, with its item buttons if any."""
+    text = context.deps.renderer.render(ctx.language, reply.template, **reply.context)
+    markup = None
+    if reply.buttons:
+        markup = InlineKeyboardMarkup(
+            [
+                [InlineKeyboardButton(label, callback_data=data) for label, data in row]
+                for row in reply.buttons
+            ]
+        )
+    await context.bot.send_message(ctx.chat_id, text, reply_markup=markup)

@@ -1,0 +1,186 @@
+"""How a form is declared: steps with a prompt, an input kind, limits and branching."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from bot.handlers.context import Context
+    from bot.services.accounts import EmployeeCard
+
+# What the engine itself puts on buttons; option values never start with "_".
+SKIP, DONE, SEND, CANCEL = "_skip", "_done", "_send", "_cancel"
+
+IMAGE_TYPES = frozenset({"image/jpeg", "image/png", "image/webp", "image/heic"})
+DOCUMENT_TYPES = frozenset(
+    {
+        "application/pdf",
+        "application/msword",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "application/vnd.ms-excel",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "application/vnd.ms-powerpoint",
+        "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+        "application/vnd.oasis.opendocument.text",
+        "application/vnd.oasis.opendocument.spreadsheet",
+    }
+)
+MAX_DOWNLOAD_BYTES = 20 * 1024 * 1024  # bots cannot download bigger files from Telegram
+
+
+class Kind(StrEnum):
+    """What a step asks for."""
+
+    CHOICE = "choice"  # one of the buttons
+    NUMBER = "number"  # a decimal number within bounds, with its unit
+    TEXT = "text"  # free text within a length limit
+    FILES = "files"  # photos, documents or a link; several, until "done"
+    CONFIRM = "confirm"  # a summary with send / cancel
+
+
+@dataclass(frozen=True, slots=True)
+class Option:
+    """A button of a choice step: the short value it carries and the label people read."""
+
+    value: str
+    label: str
+
+
+@dataclass(frozen=True, slots=True)
+class Bounds:
+    """Limits of a number step, shown and enforced; ``unit`` is the indicator's satuan."""
+
+    low: Decimal | None = None
+    high: Decimal | None = None
+    unit: str = ""
+    integer: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class FileAnswer:
+    """A file someone sent, as Telegram describes it (downloaded only when the form is sent)."""
+
+    kind: str  # "photo" or "document"
+    file_id: str
+    mime_type: str
+    size: int
+    name: str | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        """The form the draft stores."""
+        return {
+            "kind": self.kind,
+            "file_id": self.file_id,
+            "mime_type": self.mime_type,
+            "size": self.size,
+            "name": self.name,
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> FileAnswer:
+        """Read back what :meth:`as_json` stored."""
+        return cls(
+            kind=str(data["kind"]),
+            file_id=str(data["file_id"]),
+            mime_type=str(data["mime_type"]),
+            size=int(data["size"]),
+            name=data.get("name"),
+        )
+
+
+class Invalid(Exception):
+    """An answer the step cannot take; ``code`` picks the explanation template."""
+
+    def __init__(self, code: str, **params: object) -> None:
+        super().__init__(code)
+        self.code = code
+        self.params = params
+
+
+@dataclass(frozen=True, slots=True)
+class FormContext:
+    """What providers, validators and the completion may use."""
+
+    telegram: Context
+    user_id: int
+    chat_id: int
+    language: str
+    employee: EmployeeCard | None
+    answers: Mapping[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """A message to send: a template, its context and optional item buttons."""
+
+    template: str
+    context: Mapping[str, Any] = field(default_factory=dict)
+    buttons: Sequence[Sequence[tuple[str, str]]] = ()  # rows of (label, callback data)
+
+
+Options = Callable[[FormContext], Awaitable[Sequence[Option]]]
+BoundsOf = Callable[[FormContext], Awaitable[Bounds]]
+Check = Callable[[FormContext, Any], Awaitable[None]]  # raises Invalid
+NextStep = Callable[[Mapping[str, Any]], str | None]
+Describe = Callable[[FormContext], Awaitable[Mapping[str, Any]]]
+Complete = Callable[[FormContext], Awaitable[Reply]]
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One question of a form.
+
+    ``next`` decides the following step from the answers so far (None: the step after this
+    one in the form); returning ``None`` from it also means "the next in order".
+    """
+
+    name: str
+    kind: Kind
+    prompt: str
+    options: Options | None = None
+    columns: int = 1
+    bounds: BoundsOf | None = None
+    min_length: int = 1
+    max_length: int = 500
+    optional: bool = False
+    accept: frozenset[str] = IMAGE_TYPES | DOCUMENT_TYPES
+    max_files: int = 5
+    allow_link: bool = True
+    check: Check | None = None
+    next: NextStep | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Form:
+    """A whole form: its steps, the extra prompt context, and what submitting does."""
+
+    name: str
+    title: str  # label name, e.g. "form_evidence"
+    steps: tuple[Step, ...]
+    complete: Complete
+    describe: Describe | None = None
+    start_guard: Callable[[FormContext], Awaitable[Reply | None]] | None = None
+
+    def step(self, name: str) -> Step:
+        """The step called ``name``."""
+        for step in self.steps:
+            if step.name == name:
+                return step
+        msg = f"form {self.name} has no step {name}"
+        raise KeyError(msg)
+
+    def after(self, step: Step, answers: Mapping[str, Any]) -> Step | None:
+        """The step that follows ``step`` given the answers (None: the form is done)."""
+        chosen = step.next(answers) if step.next else None
+        if chosen is not None:
+            return self.step(chosen)
+        index = self.steps.index(step)
+        return self.steps[index + 1] if index + 1 < len(self.steps) else None
+
+    def position(self, step: Step) -> tuple[int, int]:
+        """1-based position of the step and the number of steps, for "2/5" progress."""
+        return self.steps.index(step) + 1, len(self.steps)

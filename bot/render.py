@@ -1,0 +1,126 @@
+"""Every user-facing text comes from a Jinja2 template, Indonesian first, English second.
+
+Layout: ``templates/<lang>/<feature>/<message>.html`` for messages (Telegram HTML, autoescaped)
+and ``templates/<lang>/labels.txt`` for short plain labels (buttons, command descriptions),
+one macro per label.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context, select_autoescape
+from jinja2.runtime import Context
+
+from bot.config import LANGUAGES, Language
+
+TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
+MONTHS = {
+    "id": [
+        "Januari",
+        "Februari",
+        "Maret",
+        "April",
+        "Mei",
+        "Juni",
+        "Juli",
+        "Agustus",
+        "September",
+        "Oktober",
+        "November",
+        "Desember",
+    ],
+    "en": [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ],
+}
+
+
+class Renderer:
+    """Renders messages and labels in the person's language."""
+
+    def __init__(
+        self,
+        *,
+        default_language: Language = "id",
+        timezone: ZoneInfo | None = None,
+        templates_dir: Path = TEMPLATES_DIR,
+        overrides: Path | None = None,
+    ) -> None:
+        self.default_language: Language = default_language
+        self.templates_dir = templates_dir
+        self._tz = timezone or ZoneInfo("Asia/Jakarta")
+        # A folder of the same layout whose files take precedence (local wording, test forms).
+        search = [overrides, templates_dir] if overrides else [templates_dir]
+        self._env = Environment(
+            loader=FileSystemLoader(search),
+            autoescape=select_autoescape(enabled_extensions=("html",), default=False),
+            undefined=StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=False,
+        )
+        self._env.filters["tanggal"] = self._date_filter()
+
+    def language(self, requested: str | None) -> Language:
+        """A supported language: the requested one, else the deployment's default."""
+        for language in LANGUAGES:
+            if requested == language:
+                return language
+        return self.default_language
+
+    def render(self, language: str | None, name: str, /, **context: Any) -> str:
+        """Render ``<lang>/<name>.html`` with ``context``; unknown variables are an error."""
+        lang = self.language(language)
+        template = self._env.get_template(f"{lang}/{name}.html")
+        return template.render(lang=lang, **context).strip()
+
+    def render_text(self, language: str | None, name: str, /, **context: Any) -> str:
+        """Render plain text ``<lang>/<name>.txt`` (console output; nothing is escaped)."""
+        lang = self.language(language)
+        template = self._env.get_template(f"{lang}/{name}.txt")
+        return template.render(lang=lang, **context).strip()
+
+    def label(self, language: str | None, name: str, /, **context: Any) -> str:
+        """A short plain label (button text, command description) from ``labels.txt``."""
+        lang = self.language(language)
+        module = self._env.get_template(f"{lang}/labels.txt").module
+        macro = getattr(module, name)
+        return str(macro(**context)).strip()
+
+    def template_names(self, language: Language) -> list[str]:
+        """Every message template of a language, as names accepted by :meth:`render`."""
+        root = self.templates_dir / language
+        return sorted(str(path.relative_to(root).with_suffix("")) for path in root.rglob("*.html"))
+
+    def format_date(self, value: datetime, language: str | None, *, with_time: bool = False) -> str:
+        """A date as people in Bangko read it: '14 Januari 2026 09.00' (WIB)."""
+        lang = self.language(language)
+        local = value.astimezone(self._tz)
+        text = f"{local.day} {MONTHS[lang][local.month - 1]} {local.year}"
+        if with_time:
+            clock = f"{local:%H.%M}" if lang == "id" else f"{local:%H:%M}"
+            text += f" {clock} {local.tzname()}"
+        return text
+
+    def _date_filter(self) -> Callable[..., str]:
+        @pass_context
+        def tanggal(context: Context, value: datetime, *, with_time: bool = False) -> str:
+            return self.format_date(value, context.get("lang"), with_time=with_time)
+
+        return tanggal

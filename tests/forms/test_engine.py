@@ -1,0 +1,320 @@
+"""The form engine, through a sample form that uses every kind of step.
+
+The sample's templates live in tests/forms/templates (an override folder); the engine's own
+messages (errors, buttons, progress) are the real ones.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Mapping
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlmodel import select
+
+from bot.app import KinerjaApp, build_application
+from bot.callbacks import FormAnswer
+from bot.config import Settings
+from bot.db.models import Draft
+from bot.db.session import Database
+from bot.forms import Bounds, Form, FormContext, Invalid, Kind, Option, Reply, Step
+from bot.render import Renderer
+from tests.conftest import FakeClock
+from tests.support import updates as make
+from tests.support.recording import RecordingRequest
+
+USER = 7001
+OVERRIDES = Path(__file__).parent / "templates"
+SUBMITTED: list[Mapping[str, Any]] = []
+
+
+async def _colors(ctx: FormContext) -> list[Option]:
+    return [Option("m", "Merah"), Option("b", "Biru")]
+
+
+async def _bounds(ctx: FormContext) -> Bounds:
+    return Bounds(low=Decimal(0), high=Decimal(100), unit="dokumen")
+
+
+async def _complete(ctx: FormContext) -> Reply:
+    if ctx.answers.get("note") == "tolak":
+        raise Invalid("unknown_option")
+    SUBMITTED.append(dict(ctx.answers))
+    return Reply("sample/done", {"number": len(SUBMITTED)})
+
+
+SAMPLE = Form(
+    name="sample",
+    title="cmd_bantuan",
+    steps=(
+        Step("color", Kind.CHOICE, "sample/color", options=_colors, columns=2),
+        Step("amount", Kind.NUMBER, "sample/amount", bounds=_bounds),
+        Step("note", Kind.TEXT, "sample/note", optional=True, max_length=20),
+        Step("proof", Kind.FILES, "sample/proof", optional=True, max_files=2),
+        Step("confirm", Kind.CONFIRM, "sample/confirm"),
+    ),
+    complete=_complete,
+)
+
+
+@pytest.fixture
+async def app(
+    settings: Settings, db: Database, clock: FakeClock, recorder: RecordingRequest
+) -> AsyncIterator[KinerjaApp]:
+    """An application whose only form is the sample."""
+    SUBMITTED.clear()
+    application = build_application(
+        settings,
+        db=db,
+        clock=clock,
+        request=recorder,
+        rate_limiter=False,
+        forms=[SAMPLE],
+        renderer=Renderer(overrides=OVERRIDES),
+    )
+    await application.initialize()
+    recorder.calls.clear()
+    yield application
+    await application.shutdown()
+
+
+async def _start(app: KinerjaApp) -> None:
+    update = make.message(app.bot, user_id=USER, text="/isi")
+    await app.bot_data["deps"].forms.start(update, _context(app, update), "sample")
+
+
+def _context(app: KinerjaApp, update: Any) -> Any:
+    return app.context_types.context.from_update(update, app)
+
+
+def _buttons(message: Mapping[str, Any]) -> list[tuple[str, str]]:
+    rows = message["reply_markup"]["inline_keyboard"]
+    return [(b["text"], b["callback_data"]) for row in rows for b in row]
+
+
+def _data(message: Mapping[str, Any], text: str) -> str:
+    return next(data for label, data in _buttons(message) if label.startswith(text))
+
+
+async def _press(app: KinerjaApp, data: str, message_id: int = 1) -> None:
+    await app.process_update(make.callback(app.bot, user_id=USER, data=data, message_id=message_id))
+
+
+async def _say(app: KinerjaApp, text: str) -> None:
+    await app.process_update(make.message(app.bot, user_id=USER, text=text))
+
+
+async def _draft(db: Database) -> Draft | None:
+    async with db.session() as session:
+        return (await session.exec(select(Draft))).first()
+
+
+async def test_whole_form_with_progress_and_confirmation(
+    app: KinerjaApp, recorder: RecordingRequest
+) -> None:
+    """Button, number, text, skip files, send: one submission with every answer."""
+    await _start(app)
+    first = recorder.last(USER)
+    assert "langkah 1 dari 5" in first["text"]
+    assert [label for label, _ in _buttons(first)] == ["Merah", "Biru", "✖️ Batal"]
+    await _press(app, _data(first, "Biru"))
+    assert "Berapa jumlahnya (dokumen)? Warna: b" in recorder.last(USER)["text"]
+    await _say(app, "12,5")
+    assert "Catatan singkat" in recorder.last(USER)["text"]
+    await _say(app, "cepat")
+    proof = recorder.last(USER)
+    await _press(app, _data(proof, "Lewati"))
+    confirm = recorder.last(USER)
+    assert "Ringkasan: b / 12.5 / cepat" in confirm["text"]
+    await _press(app, _data(confirm, "✅ Kirim"))
+    assert recorder.last(USER)["text"] == "Tersimpan nomor 1."
+    assert SUBMITTED == [{"color": "b", "amount": "12.5", "note": "cepat", "proof": None}]
+
+
+@pytest.mark.parametrize(
+    ("typed", "explanation"),
+    [
+        ("dua belas", "bukan angka"),
+        ("-1", "terlalu kecil: paling sedikit 0 dokumen"),
+        ("101", "terlalu besar: paling banyak 100 dokumen"),
+    ],
+)
+async def test_wrong_number_is_explained_and_asked_again(
+    app: KinerjaApp, recorder: RecordingRequest, db: Database, typed: str, explanation: str
+) -> None:
+    """Letters or a number out of range: a specific reply, the same question, nothing lost."""
+    await _start(app)
+    await _press(app, _data(recorder.last(USER), "Merah"))
+    await _say(app, typed)
+    reply = recorder.last(USER)["text"]
+    assert explanation in reply
+    assert "Berapa jumlahnya (dokumen)? Warna: m" in reply
+    draft = await _draft(db)
+    assert draft is not None
+    assert (draft.step, draft.data) == ("amount", {"color": "m"})
+
+
+async def test_text_over_the_limit_is_refused_with_its_length(
+    app: KinerjaApp, recorder: RecordingRequest
+) -> None:
+    """A note longer than allowed says how long it was and what the limit is."""
+    await _start(app)
+    await _press(app, _data(recorder.last(USER), "Merah"))
+    await _say(app, "5")
+    await _say(app, "x" * 25)
+    reply = recorder.last(USER)["text"]
+    assert "Terlalu panjang (25 huruf): paling banyak 20 huruf" in reply
+    assert "Catatan singkat" in reply
+
+
+async def test_typed_text_on_a_button_question_asks_for_a_button(
+    app: KinerjaApp, recorder: RecordingRequest
+) -> None:
+    """Typing something that is not an option gets pointed to the buttons; a label counts."""
+    await _start(app)
+    await _say(app, "hijau")
+    assert "Pilih salah satu tombol" in recorder.last(USER)["text"]
+    await _say(app, "biru")
+    assert "Warna: b" in recorder.last(USER)["text"]
+
+
+async def test_old_keyboard_press_is_answered_and_changes_nothing(
+    app: KinerjaApp, recorder: RecordingRequest, db: Database
+) -> None:
+    """Pressing a button of an already answered question is recognised as stale."""
+    await _start(app)
+    old = _data(recorder.last(USER), "Merah")
+    await _press(app, old)
+    sent_before = len(recorder.sent(USER))
+    await _press(app, old.replace(":m", ":b"))  # the same old keyboard, the other button
+    answers = [c.params for c in recorder.calls if c.method == "answerCallbackQuery"]
+    assert answers[-1]["text"].startswith("Pertanyaan ini sudah dijawab")
+    assert len(recorder.sent(USER)) == sent_before
+    draft = await _draft(db)
+    assert draft is not None
+    assert draft.data == {"color": "m"}
+
+
+async def test_forged_draft_id_changes_nothing(
+    app: KinerjaApp, recorder: RecordingRequest, db: Database
+) -> None:
+    """A button naming somebody else's draft is refused like a stale one."""
+    await _start(app)
+    draft = await _draft(db)
+    assert draft is not None
+    await _press(app, FormAnswer(draft.id + 1, draft.seq, "b").encode())  # type: ignore[operator]
+    after = await _draft(db)
+    assert after is not None
+    assert (after.step, after.data) == ("color", {})
+
+
+async def test_restart_between_steps_continues_with_lanjut(
+    settings: Settings, db: Database, clock: FakeClock, app: KinerjaApp, recorder: RecordingRequest
+) -> None:
+    """A new application on the same database resumes the form where it stopped."""
+    await _start(app)
+    await _press(app, _data(recorder.last(USER), "Biru"))
+    await app.shutdown()
+
+    second = RecordingRequest()
+    again = build_application(
+        settings,
+        db=Database(settings.resolved_database_url),
+        clock=clock,
+        request=second,
+        rate_limiter=False,
+        forms=[SAMPLE],
+        renderer=Renderer(overrides=OVERRIDES),
+    )
+    await again.initialize()
+    try:
+        await again.process_update(make.message(again.bot, user_id=USER, text="/lanjut"))
+        assert "Berapa jumlahnya (dokumen)? Warna: b" in second.last(USER)["text"]
+        await again.process_update(make.message(again.bot, user_id=USER, text="7"))
+        assert "Catatan singkat" in second.last(USER)["text"]
+    finally:
+        await again.shutdown()
+    await app.initialize()  # the fixture shuts it down again
+
+
+async def test_batal_cancels_and_lanjut_then_has_nothing(
+    app: KinerjaApp, recorder: RecordingRequest, db: Database
+) -> None:
+    """/batal drops the draft and says so; /lanjut afterwards says nothing is open."""
+    await _start(app)
+    await _say(app, "/batal")
+    assert "dibatalkan" in recorder.last(USER)["text"]
+    assert await _draft(db) is None
+    await _say(app, "/lanjut")
+    assert "Tidak ada formulir" in recorder.last(USER)["text"]
+
+
+async def test_files_are_collected_until_done(app: KinerjaApp, recorder: RecordingRequest) -> None:
+    """Photos, documents and a link are gathered; the done button shows the count."""
+    await _start(app)
+    await _press(app, _data(recorder.last(USER), "Merah"))
+    await _say(app, "3")
+    await _press(app, _data(recorder.last(USER), "Lewati"))
+    await app.process_update(make.photo(app.bot, user_id=USER))
+    assert "Selesai (1 lampiran)" in str(recorder.last(USER)["reply_markup"])
+    await _say(app, "https://drive.example.id/laporan")
+    done = recorder.last(USER)
+    assert "Selesai (2 lampiran)" in str(done["reply_markup"])
+    await _press(app, _data(done, "✅ Selesai"))
+    await _press(app, _data(recorder.last(USER), "✅ Kirim"))
+    proof = SUBMITTED[-1]["proof"]
+    assert proof["link"] == "https://drive.example.id/laporan"
+    assert [f["kind"] for f in proof["files"]] == ["photo"]
+
+
+@pytest.mark.parametrize(
+    ("size", "mime", "explanation"),
+    [
+        (20 * 1024 * 1024 + 1, "application/pdf", "Telegram hanya mengizinkan bot mengunduh"),
+        (1000, "application/zip", "tidak diterima"),
+    ],
+)
+async def test_unsuitable_file_is_refused(
+    app: KinerjaApp, recorder: RecordingRequest, size: int, mime: str, explanation: str
+) -> None:
+    """A file over 20 MB or of an unsupported type is explained; the step stays open."""
+    await _start(app)
+    await _press(app, _data(recorder.last(USER), "Merah"))
+    await _say(app, "3")
+    await _press(app, _data(recorder.last(USER), "Lewati"))
+    await app.process_update(make.document(app.bot, user_id=USER, size=size, mime_type=mime))
+    reply = recorder.last(USER)["text"]
+    assert explanation in reply
+    assert "Lampirkan bukti" in reply
+
+
+async def test_completion_refusal_keeps_every_answer(
+    app: KinerjaApp, recorder: RecordingRequest, db: Database
+) -> None:
+    """When the service refuses at submission, the person sees why and loses nothing."""
+    await _start(app)
+    await _press(app, _data(recorder.last(USER), "Merah"))
+    await _say(app, "3")
+    await _say(app, "tolak")
+    await _press(app, _data(recorder.last(USER), "Lewati"))
+    await _press(app, _data(recorder.last(USER), "✅ Kirim"))
+    assert "tidak tersedia lagi" in recorder.last(USER)["text"]
+    draft = await _draft(db)
+    assert draft is not None
+    assert draft.data["note"] == "tolak"
+    assert SUBMITTED == []
+
+
+async def test_double_tap_on_send_submits_once(app: KinerjaApp, recorder: RecordingRequest) -> None:
+    """Two presses of the same send button store one submission."""
+    await _start(app)
+    await _press(app, _data(recorder.last(USER), "Merah"))
+    await _say(app, "3")
+    await _press(app, _data(recorder.last(USER), "Lewati"))
+    await _press(app, _data(recorder.last(USER), "Lewati"))
+    send = _data(recorder.last(USER), "✅ Kirim")
+    await _press(app, send)
+    await _press(app, send)
+    assert len(SUBMITTED) == 1

@@ -1,0 +1,400 @@
+"""Account linking as a person experiences it: /start, the contact button, invite codes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlmodel import select
+
+from bot.app import KinerjaApp, build_application
+from bot.config import Settings
+from bot.db.models import AuditEvent, Draft, Employee
+from bot.db.session import Database
+from bot.domain import AuditAction
+from bot.services.accounts import AccountService, LinkPolicy
+from bot.services.audit import Actor
+from tests.conftest import FakeClock
+from tests.support import factories
+from tests.support import updates as make
+from tests.support.recording import RecordingRequest
+
+SARI_TG = 5001
+BUDI_TG = 5002
+
+
+async def _stored(db: Database, employee_id: int | None) -> Employee:
+    async with db.session() as session:
+        found = await session.get(Employee, employee_id)
+    assert found is not None
+    return found
+
+
+async def _audit(db: Database, action: AuditAction) -> list[AuditEvent]:
+    async with db.session() as session:
+        query = select(AuditEvent).where(AuditEvent.action == action.value)
+        return list((await session.exec(query)).all())
+
+
+def _contact_button(message: dict[str, Any]) -> dict[str, Any]:
+    keyboard = message["reply_markup"]["keyboard"]
+    return keyboard[0][0]  # type: ignore[no-any-return]
+
+
+async def test_start_explains_and_asks_for_the_phone_with_a_contact_button(
+    app: KinerjaApp, recorder: RecordingRequest, db: Database
+) -> None:
+    """/start in a private chat greets, says what the bot is, and shows the contact button."""
+    await app.process_update(make.message(app.bot, user_id=SARI_TG, text="/start"))
+
+    reply = recorder.last(SARI_TG)
+    assert "Kinerja Bot" in reply["text"]
+    assert "Bagikan nomor HP saya" in reply["text"]
+    button = _contact_button(reply)
+    assert button["request_contact"] is True
+    assert button["text"] == "📱 Bagikan nomor HP saya"
+    async with db.session() as session:
+        draft = (await session.exec(select(Draft))).one()
+    assert (draft.telegram_user_id, draft.form) == (SARI_TG, "link")
+
+
+async def test_own_contact_matching_one_employee_links_the_account(
+    app: KinerjaApp, recorder: RecordingRequest, db: Database
+) -> None:
+    """Sharing one's own contact with a registered phone links and confirms the record."""
+    sari = await factories.employee(db, name="Sari Wulandari", serial=1)
+    await app.process_update(make.message(app.bot, user_id=SARI_TG, text="/start"))
+    phone = factories.phone_for(1).removeprefix("+")  # Telegram sends it without '+'
+    await app.process_update(
+        make.contact(app.bot, user_id=SARI_TG, phone=phone, contact_user_id=SARI_TG)
+    )
+
+    reply = recorder.last(SARI_TG)
+    assert "Berhasil" in reply["text"]
+    assert "Sari Wulandari" in reply["text"]
+    assert sari.nip in reply["text"]
+    assert reply["reply_markup"] == {"remove_keyboard": True}
+    stored = await _stored(db, sari.id)
+    assert stored.telegram_user_id == SARI_TG
+    assert stored.linked_at is not None
+    [event] = await _audit(db, AuditAction.LINKED)
+    assert event.actor_telegram_id == SARI_TG
+    assert event.detail["method"] == "contact"
+    async with db.session() as session:
+        assert (await session.exec(select(Draft))).first() is None
+
+
+async def test_somebody_elses_contact_is_refused_and_links_nothing(
+    app: KinerjaApp, recorder: RecordingRequest, db: Database
+) -> None:
+    """A forwarded contact of a colleague never links, even if the phone is registered."""
+    budi = await factories.employee(db, name="Budi Santoso", serial=2)
+    await app.process_update(
+        make.contact(
+            app.bot, user_id=SARI_TG, phone=factories.phone_for(2), contact_user_id=BUDI_TG
+        )
+    )
+
+    reply = recorder.last(SARI_TG)
+    assert "bukan milik akun Telegram ini" in reply["text"]
+    assert _contact_button(reply)["request_contact"] is True
+    assert (await _stored(db, budi.id)).telegram_user_id is None
+    [event] = await _audit(db, AuditAction.LINK_REFUSED)
+    assert event.detail["reason"] == "foreign_contact"
+
+
+async def test_contact_without_a_telegram_user_is_refused(
+    app: KinerjaApp, recorder: RecordingRequest, db: Database
+) -> None:
+    """A contact typed in by hand (no user_id) cannot prove whose number it is."""
+    await factories.employee(db, serial=3)
+    await app.process_update(
+        make.contact(app.bot, user_id=SARI_TG, phone=factories.phone_for(3), contact_user_id=None)
+    )
+    assert "bukan milik akun Telegram ini" in recorder.last(SARI_TG)["text"]
+
+
+async def test_phone_that_matches_nobody_says_to_ask_bkpsdm(
+    app: KinerjaApp, recorder: RecordingRequest, db: Database
+) -> None:
+    """An unknown phone gets the next step: BKPSDM updates the number or gives a code."""
+    await app.process_update(
+        make.contact(app.bot, user_id=SARI_TG, phone="6281399990000", contact_user_id=SARI_TG)
+    )
+    reply = recorder.last(SARI_TG)
+    assert "belum terdaftar" in reply["text"]
+    assert "kode undangan" in reply["text"]
+    [event] = await _audit(db, AuditAction.LINK_REFUSED)
+    assert event.detail["reason"] == "no_match"
+    assert "0000" not in str(event.detail["phone"])  # the full number never lands in the log
+
+
+async def test_foreign_phone_number_is_explained(
+    app: KinerjaApp, recorder: RecordingRequest
+) -> None:
+    """A number that is not a valid Indonesian mobile gets its own explanation."""
+    await app.process_update(
+        make.contact(app.bot, user_id=SARI_TG, phone="+14155550123", contact_user_id=SARI_TG)
+    )
+    assert "bukan nomor HP Indonesia yang valid" in recorder.last(SARI_TG)["text"]
+
+
+async def test_group_chat_is_sent_to_a_private_chat(
+    app: KinerjaApp, recorder: RecordingRequest, db: Database
+) -> None:
+    """/start or a contact in a group links nothing and points to the private chat."""
+    sari = await factories.employee(db, serial=4)
+    group = -100123
+    await app.process_update(
+        make.message(app.bot, user_id=SARI_TG, text="/start", chat_id=group, chat_type="group")
+    )
+    assert "chat pribadi" in recorder.last(group)["text"]
+    assert "@kinerja_test_bot" in recorder.last(group)["text"]
+    await app.process_update(
+        make.contact(
+            app.bot,
+            user_id=SARI_TG,
+            phone=factories.phone_for(4),
+            contact_user_id=SARI_TG,
+            chat_type="group",
+            chat_id=group,
+        )
+    )
+    assert "chat pribadi" in recorder.last(group)["text"]
+    assert (await _stored(db, sari.id)).telegram_user_id is None
+
+
+async def test_employee_already_linked_to_another_account_is_not_taken_over(
+    app: KinerjaApp, recorder: RecordingRequest, db: Database
+) -> None:
+    """A second Telegram account with the same phone cannot take over a linked record."""
+    sari = await factories.employee(db, serial=5, telegram_user_id=SARI_TG)
+    await app.process_update(
+        make.contact(
+            app.bot, user_id=BUDI_TG, phone=factories.phone_for(5), contact_user_id=BUDI_TG
+        )
+    )
+    assert "sudah tertaut ke akun Telegram lain" in recorder.last(BUDI_TG)["text"]
+    assert (await _stored(db, sari.id)).telegram_user_id == SARI_TG
+
+
+async def test_account_linked_to_another_employee_cannot_link_a_second(
+    app: KinerjaApp, recorder: RecordingRequest, db: Database
+) -> None:
+    """One Telegram account belongs to one employee."""
+    await factories.employee(db, serial=6, telegram_user_id=SARI_TG)
+    other = await factories.employee(db, serial=7)
+    await app.process_update(
+        make.contact(
+            app.bot, user_id=SARI_TG, phone=factories.phone_for(7), contact_user_id=SARI_TG
+        )
+    )
+    assert "sudah tertaut ke data pegawai lain" in recorder.last(SARI_TG)["text"]
+    assert (await _stored(db, other.id)).telegram_user_id is None
+
+
+async def test_start_when_linked_says_so(
+    app: KinerjaApp, recorder: RecordingRequest, db: Database
+) -> None:
+    """A linked person sending /start is greeted by name, not asked for the phone again."""
+    await factories.employee(db, name="Sari Wulandari", serial=8, telegram_user_id=SARI_TG)
+    await app.process_update(make.message(app.bot, user_id=SARI_TG, text="/start"))
+    reply = recorder.last(SARI_TG)
+    assert "sudah tertaut sebagai <b>Sari Wulandari</b>" in reply["text"]
+    assert "keyboard" not in reply.get("reply_markup", {})
+
+
+async def test_sharing_own_contact_again_after_linking_is_harmless(
+    app: KinerjaApp, recorder: RecordingRequest, db: Database
+) -> None:
+    """Pressing the button twice confirms the existing link instead of refusing."""
+    await factories.employee(db, serial=9, telegram_user_id=SARI_TG)
+    await app.process_update(
+        make.contact(
+            app.bot, user_id=SARI_TG, phone=factories.phone_for(9), contact_user_id=SARI_TG
+        )
+    )
+    assert "sudah tertaut sebagai" in recorder.last(SARI_TG)["text"]
+
+
+async def test_replayed_update_is_processed_once(
+    app: KinerjaApp, recorder: RecordingRequest, db: Database
+) -> None:
+    """Telegram resending an update (same update_id) changes nothing and sends nothing."""
+    await factories.employee(db, serial=10)
+    update = make.contact(
+        app.bot, user_id=SARI_TG, phone=factories.phone_for(10), contact_user_id=SARI_TG
+    )
+    await app.process_update(update)
+    await app.process_update(update)
+    assert len(recorder.sent(SARI_TG)) == 1
+    assert len(await _audit(db, AuditAction.LINKED)) == 1
+
+
+async def test_text_while_linking_repeats_the_button(
+    app: KinerjaApp, recorder: RecordingRequest
+) -> None:
+    """Typing instead of pressing the button gets the button again, with a hint."""
+    await app.process_update(make.message(app.bot, user_id=SARI_TG, text="/start"))
+    await app.process_update(make.message(app.bot, user_id=SARI_TG, text="0812 3456 7890"))
+    reply = recorder.last(SARI_TG)
+    assert "masih menunggu nomor HP" in reply["text"]
+    assert _contact_button(reply)["request_contact"] is True
+
+
+async def test_text_from_a_stranger_points_to_start(
+    app: KinerjaApp, recorder: RecordingRequest
+) -> None:
+    """Someone who never sent /start is told how to begin."""
+    await app.process_update(make.message(app.bot, user_id=SARI_TG, text="halo"))
+    assert "/start" in recorder.last(SARI_TG)["text"]
+    assert "belum tertaut" in recorder.last(SARI_TG)["text"]
+
+
+async def test_restart_in_the_middle_of_linking_loses_nothing(
+    settings: Settings, db: Database, clock: FakeClock
+) -> None:
+    """A bot restarted between /start and the contact still knows the person was linking."""
+    first = RecordingRequest()
+    before = build_application(settings, db=db, clock=clock, request=first, rate_limiter=False)
+    await before.initialize()
+    sari = await factories.employee(db, serial=11)
+    await before.process_update(make.message(before.bot, user_id=SARI_TG, text="/start"))
+    await before.shutdown()
+
+    second = RecordingRequest()
+    after = build_application(
+        settings,
+        db=Database(settings.resolved_database_url),
+        clock=clock,
+        request=second,
+        rate_limiter=False,
+    )
+    await after.initialize()
+    try:
+        await after.process_update(make.message(after.bot, user_id=SARI_TG, text="sudah?"))
+        assert "masih menunggu nomor HP" in second.last(SARI_TG)["text"]
+        await after.process_update(
+            make.contact(
+                after.bot, user_id=SARI_TG, phone=factories.phone_for(11), contact_user_id=SARI_TG
+            )
+        )
+        assert "Berhasil" in second.last(SARI_TG)["text"]
+    finally:
+        await after.shutdown()
+    assert (await _stored(db, sari.id)).telegram_user_id == SARI_TG
+
+
+# --- invite codes ----------------------------------------------------------------------------
+
+
+async def _invite(db: Database, clock: FakeClock, nip: str) -> str:
+    service = AccountService(db, clock=clock, policy=LinkPolicy())
+    return (await service.issue_invite(nip=nip, actor=Actor.cli())).code
+
+
+async def test_invite_code_in_the_deep_link_links_the_employee(
+    app: KinerjaApp, recorder: RecordingRequest, db: Database, clock: FakeClock
+) -> None:
+    """/start CODE links the employee the code was issued for, whatever the phone."""
+    sari = await factories.employee(db, name="Sari Wulandari", serial=12)
+    code = await _invite(db, clock, sari.nip)
+    await app.process_update(make.message(app.bot, user_id=SARI_TG, text=f"/start {code.lower()}"))
+    assert "Sari Wulandari" in recorder.last(SARI_TG)["text"]
+    assert (await _stored(db, sari.id)).telegram_user_id == SARI_TG
+    [event] = await _audit(db, AuditAction.LINKED)
+    assert event.detail["method"] == "code"
+
+
+async def test_invite_code_works_only_once(
+    app: KinerjaApp, recorder: RecordingRequest, db: Database, clock: FakeClock
+) -> None:
+    """A used code does not link a second account."""
+    sari = await factories.employee(db, serial=13)
+    code = await _invite(db, clock, sari.nip)
+    await app.process_update(make.message(app.bot, user_id=SARI_TG, text=f"/start {code}"))
+    await app.process_update(make.message(app.bot, user_id=BUDI_TG, text=f"/start {code}"))
+    assert "sudah pernah dipakai" in recorder.last(BUDI_TG)["text"]
+    assert (await _stored(db, sari.id)).telegram_user_id == SARI_TG
+
+
+async def test_invite_code_expires_after_seven_days(
+    app: KinerjaApp, recorder: RecordingRequest, db: Database, clock: FakeClock
+) -> None:
+    """A code older than its time to live is refused with the way forward."""
+    sari = await factories.employee(db, serial=14)
+    code = await _invite(db, clock, sari.nip)
+    clock.advance(days=7, seconds=1)
+    await app.process_update(make.message(app.bot, user_id=SARI_TG, text=f"/start {code}"))
+    assert "kedaluwarsa" in recorder.last(SARI_TG)["text"]
+    assert (await _stored(db, sari.id)).telegram_user_id is None
+
+
+async def test_invite_code_still_works_just_before_expiry(
+    app: KinerjaApp, recorder: RecordingRequest, db: Database, clock: FakeClock
+) -> None:
+    """On day 7, one second before expiry, the code is still good."""
+    sari = await factories.employee(db, serial=15)
+    code = await _invite(db, clock, sari.nip)
+    clock.advance(days=7, seconds=-1)
+    await app.process_update(make.message(app.bot, user_id=SARI_TG, text=f"/start {code}"))
+    assert (await _stored(db, sari.id)).telegram_user_id == SARI_TG
+
+
+async def test_new_invite_code_replaces_the_old_one(
+    app: KinerjaApp, recorder: RecordingRequest, db: Database, clock: FakeClock
+) -> None:
+    """Issuing a new code for the same employee makes the earlier one stop working."""
+    sari = await factories.employee(db, serial=16)
+    old = await _invite(db, clock, sari.nip)
+    await _invite(db, clock, sari.nip)
+    await app.process_update(make.message(app.bot, user_id=SARI_TG, text=f"/start {old}"))
+    assert "kedaluwarsa" in recorder.last(SARI_TG)["text"]
+
+
+async def test_five_wrong_codes_lock_code_attempts_for_an_hour(
+    app: KinerjaApp, recorder: RecordingRequest, db: Database, clock: FakeClock
+) -> None:
+    """After five wrong codes even a valid code is refused until the hour has passed."""
+    sari = await factories.employee(db, serial=17)
+    code = await _invite(db, clock, sari.nip)
+    for attempt in range(1, 5):
+        await app.process_update(make.message(app.bot, user_id=BUDI_TG, text="/start WRONGCODE1"))
+        assert f"Sisa percobaan: {5 - attempt} kali" in recorder.last(BUDI_TG)["text"]
+    await app.process_update(make.message(app.bot, user_id=BUDI_TG, text="/start WRONGCODE1"))
+    assert "dikunci sampai 14 Januari 2026 10.00 WIB" in recorder.last(BUDI_TG)["text"]
+
+    await app.process_update(make.message(app.bot, user_id=BUDI_TG, text=f"/start {code}"))
+    assert "dikunci" in recorder.last(BUDI_TG)["text"]
+    assert (await _stored(db, sari.id)).telegram_user_id is None
+    assert len(await _audit(db, AuditAction.CODE_LOCKED)) == 1
+
+    clock.advance(hours=1, seconds=1)
+    await app.process_update(make.message(app.bot, user_id=BUDI_TG, text=f"/start {code}"))
+    assert (await _stored(db, sari.id)).telegram_user_id == BUDI_TG
+
+
+async def test_lock_is_per_telegram_account(
+    app: KinerjaApp, recorder: RecordingRequest, db: Database, clock: FakeClock
+) -> None:
+    """One account's wrong guesses do not lock anybody else out."""
+    sari = await factories.employee(db, serial=18)
+    code = await _invite(db, clock, sari.nip)
+    for _ in range(5):
+        await app.process_update(make.message(app.bot, user_id=BUDI_TG, text="/start WRONGCODE1"))
+    await app.process_update(make.message(app.bot, user_id=SARI_TG, text=f"/start {code}"))
+    assert (await _stored(db, sari.id)).telegram_user_id == SARI_TG
+
+
+async def test_code_in_a_group_is_refused(
+    app: KinerjaApp, recorder: RecordingRequest, db: Database, clock: FakeClock
+) -> None:
+    """Codes are never redeemed in a group, where others could read them."""
+    sari = await factories.employee(db, serial=19)
+    code = await _invite(db, clock, sari.nip)
+    await app.process_update(
+        make.message(
+            app.bot, user_id=SARI_TG, text=f"/start {code}", chat_id=-100, chat_type="group"
+        )
+    )
+    assert "chat pribadi" in recorder.last(-100)["text"]
+    assert (await _stored(db, sari.id)).telegram_user_id is None

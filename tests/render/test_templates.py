@@ -1,0 +1,82 @@
+"""Every template renders in every language, as valid Telegram HTML, with escaping on."""
+
+from __future__ import annotations
+
+import pytest
+from jinja2 import UndefinedError
+
+from bot.config import LANGUAGES
+from bot.handlers.help import COMMANDS
+from bot.render import TEMPLATES_DIR, Renderer
+from bot.sandbox.html import parse_html
+from bot.services.accounts import LinkStatus
+from tests.render.samples import SAMPLES, TEXT_SAMPLES
+
+renderer = Renderer()
+
+
+def test_both_languages_have_the_same_templates() -> None:
+    """No message exists in only one language (Indonesian first, English second)."""
+    indonesian = {p.relative_to(TEMPLATES_DIR / "id") for p in (TEMPLATES_DIR / "id").rglob("*.*")}
+    english = {p.relative_to(TEMPLATES_DIR / "en") for p in (TEMPLATES_DIR / "en").rglob("*.*")}
+    assert indonesian == english
+
+
+def test_every_template_has_a_sample() -> None:
+    """The sample table covers every message template, so the next test sees them all."""
+    assert set(renderer.template_names("id")) == set(SAMPLES)
+
+
+def test_every_console_template_has_a_sample() -> None:
+    """The console sample table covers every ``.txt`` template but the label macros."""
+    root = TEMPLATES_DIR / "id"
+    names = {path.relative_to(root).with_suffix("").as_posix() for path in root.rglob("*.txt")}
+    assert names - {"labels"} == set(TEXT_SAMPLES)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("name", sorted(SAMPLES))
+def test_template_renders_as_valid_telegram_html(language: str, name: str) -> None:
+    """Rendering gives non-empty text that Telegram's HTML parser would accept."""
+    text = renderer.render(language, name, **SAMPLES[name])
+    assert text.strip()
+    parse_html(text, strict=True)
+    assert "<Wulandari>" not in text  # autoescape is on
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("name", sorted(TEXT_SAMPLES))
+def test_console_template_renders(language: str, name: str) -> None:
+    """Console templates render with their samples."""
+    assert renderer.render_text(language, name, **TEXT_SAMPLES[name]).strip()
+
+
+def test_missing_variable_is_an_error_not_an_empty_string() -> None:
+    """StrictUndefined: a forgotten variable fails loudly instead of sending a blank."""
+    with pytest.raises(UndefinedError):
+        renderer.render("id", "start/welcome")
+
+
+def test_every_link_outcome_has_a_message() -> None:
+    """Each linking outcome the service can return has its own template."""
+    assert {f"link/{status.value}" for status in LinkStatus} <= set(SAMPLES)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_command_has_a_description(language: str) -> None:
+    """Telegram's command menu gets a description for every command in both languages."""
+    for command in COMMANDS:
+        assert renderer.label(language, f"cmd_{command.name}")
+
+
+def test_unknown_language_falls_back_to_indonesian() -> None:
+    """A language the bot does not speak gets Indonesian, the default."""
+    assert renderer.render("fr", "help/unknown") == renderer.render("id", "help/unknown")
+
+
+def test_dates_are_shown_in_jakarta_time() -> None:
+    """Timestamps stored in UTC read as WIB with Indonesian month names."""
+    from tests.render.samples import LATER
+
+    assert renderer.format_date(LATER, "id", with_time=True) == "14 Januari 2026 10.00 WIB"
+    assert renderer.format_date(LATER, "en") == "14 January 2026"
