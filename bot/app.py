@@ -8,6 +8,8 @@ services and handlers into a python-telegram-bot ``Application``; the database i
 from __future__ import annotations
 
 import logging
+import os
+import socket
 from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 from datetime import timedelta
@@ -27,21 +29,32 @@ from telegram.request import BaseRequest
 
 from bot.clock import Clock, system_clock
 from bot.config import LANGUAGES, Settings
-from bot.db.migrate import current_revision, head_revision
+from bot.db.migrate import is_up_to_date
 from bot.db.session import Database
 from bot.forms.engine import FormEngine
 from bot.forms.spec import Form
 from bot.handlers import FORMS, register
 from bot.handlers.context import DEPS_KEY, Context, Deps
-from bot.handlers.help import COMMANDS
+from bot.handlers.menu import COMMANDS
+from bot.notify.sender import drain
 from bot.render import Renderer
 from bot.services.accounts import AccountService, LinkPolicy
+from bot.services.assessments import AssessmentService
 from bot.services.drafts import DraftStore
+from bot.services.env import ServiceEnv
+from bot.services.evidence import EvidenceService
+from bot.services.feedback import FeedbackService
+from bot.services.objections import ObjectionService
+from bot.services.outbox import OutboxService
+from bot.services.results import ResultService
+from bot.services.targets import TargetService
 from bot.services.updates import UpdateLedger
 
 log = logging.getLogger(__name__)
 
 PRUNE_INTERVAL = timedelta(hours=6)
+OUTBOX_INTERVAL = timedelta(seconds=1)
+WORKER_NAME = f"{socket.gethostname()}:{os.getpid()}"
 DATABASE_KEY = "database"
 
 
@@ -60,12 +73,13 @@ class KinerjaApp(Application[Any, Context, Any, Any, Any, Any]):
         """Connect, check the schema, publish the command menu, schedule housekeeping."""
         await super().initialize()
         database: Database = self.bot_data[DATABASE_KEY]
-        if await current_revision(database) != head_revision():
+        if not await is_up_to_date(database):
             msg = "the database is not at the newest schema: run `kinerja db upgrade` first"
             raise SchemaOutdatedError(msg)
         await _set_commands(self)
         if self.job_queue is not None:
             self.job_queue.run_repeating(_prune_updates, interval=PRUNE_INTERVAL, first=60)
+            self.job_queue.run_repeating(_drain_outbox, interval=OUTBOX_INTERVAL, first=1)
 
     async def shutdown(self) -> None:
         """Stop PTB, then close the database pool."""
@@ -83,6 +97,7 @@ def build_deps(
     renderer: Renderer | None = None,
 ) -> Deps:
     """The services, built once per application."""
+    env = ServiceEnv(db=db, clock=clock, settings=settings)
     return Deps(
         settings=settings,
         renderer=renderer
@@ -92,6 +107,13 @@ def build_deps(
         updates=UpdateLedger(db, clock=clock),
         drafts=DraftStore(db, clock=clock),
         forms=FormEngine(forms),
+        outbox=OutboxService(env),
+        targets=TargetService(env),
+        evidence=EvidenceService(env),
+        feedback=FeedbackService(env),
+        assessments=AssessmentService(env),
+        results=ResultService(env),
+        objections=ObjectionService(env),
     )
 
 
@@ -139,11 +161,16 @@ def build_application(
 async def _set_commands(application: KinerjaApp) -> None:
     renderer: Renderer = application.bot_data[DEPS_KEY].renderer
     for language in LANGUAGES:
-        commands = [BotCommand(c.name, renderer.label(language, f"cmd_{c.name}")) for c in COMMANDS]
+        commands = [BotCommand(c.name, renderer.label(language, c.label)) for c in COMMANDS]
         code = None if language == renderer.default_language else language
         await application.bot.set_my_commands(
             commands, scope=BotCommandScopeDefault(), language_code=code
         )
+
+
+async def _drain_outbox(context: Context) -> None:
+    deps = context.deps
+    await drain(context.bot, deps.renderer, deps.outbox, worker=WORKER_NAME)
 
 
 async def _prune_updates(context: Context) -> None:

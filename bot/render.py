@@ -1,8 +1,9 @@
 """Every user-facing text comes from a Jinja2 template, Indonesian first, English second.
 
-Layout: ``templates/<lang>/<feature>/<message>.html`` for messages (Telegram HTML, autoescaped)
-and ``templates/<lang>/labels.txt`` for short plain labels (buttons, command descriptions),
-one macro per label.
+Layout: ``templates/<lang>/<feature>/<message>.html`` for messages (Telegram HTML, autoescaped),
+``templates/<lang>/<feature>/<name>.txt`` for console output, and ``templates/<lang>/labels.txt``
+plus ``templates/<lang>/labels/<feature>.txt`` for short plain labels (buttons, command
+descriptions), one macro per label.
 """
 
 from __future__ import annotations
@@ -97,10 +98,15 @@ class Renderer:
         return template.render(lang=lang, **context).strip()
 
     def label(self, language: str | None, name: str, /, **context: Any) -> str:
-        """A short plain label (button text, command description) from ``labels.txt``."""
+        """A short plain label (button text, command description), one Jinja macro each.
+
+        ``"share_contact"`` is a macro of ``<lang>/labels.txt``; ``"evidence.skip"`` is the
+        macro ``skip`` of ``<lang>/labels/evidence.txt`` (one file per feature).
+        """
         lang = self.language(language)
-        module = self._env.get_template(f"{lang}/labels.txt").module
-        macro = getattr(module, name)
+        feature, _, macro_name = name.rpartition(".")
+        path = f"{lang}/labels/{feature}.txt" if feature else f"{lang}/labels.txt"
+        macro = getattr(self._env.get_template(path).module, macro_name)
         return str(macro(**context)).strip()
 
     def template_names(self, language: Language) -> list[str]:

@@ -26,18 +26,30 @@ def alembic_config(connection: Connection | None = None) -> Config:
     return config
 
 
-async def upgrade(db: Database, revision: str = "head") -> None:
+async def upgrade(db: Database, revision: str = "heads") -> None:
     """Bring the database schema up to ``revision``."""
     async with db.engine.begin() as conn:
         await conn.run_sync(lambda sync: command.upgrade(alembic_config(sync), revision))
 
 
 async def current_revision(db: Database) -> str | None:
-    """The revision the database is at, or None for an empty database."""
+    """The revisions the database is at (comma-separated if several), or None when empty."""
+    heads = await current_heads(db)
+    return ",".join(sorted(heads)) or None
+
+
+async def current_heads(db: Database) -> frozenset[str]:
+    """The revisions the database is at (empty for an empty database)."""
     async with db.engine.connect() as conn:
-        return await conn.run_sync(
-            lambda sync: MigrationContext.configure(sync).get_current_revision()
+        heads = await conn.run_sync(
+            lambda sync: MigrationContext.configure(sync).get_current_heads()
         )
+    return frozenset(heads)
+
+
+async def is_up_to_date(db: Database) -> bool:
+    """True when the database is at every newest migration shipped with this code."""
+    return await current_heads(db) == head_revisions()
 
 
 async def pending_model_changes(db: Database) -> list[object]:
@@ -59,6 +71,6 @@ async def make_revision(db: Database, message: str) -> None:
         )
 
 
-def head_revision() -> str | None:
-    """The newest migration shipped with this code."""
-    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+def head_revisions() -> frozenset[str]:
+    """The newest migrations shipped with this code (one, unless branches are being merged)."""
+    return frozenset(ScriptDirectory.from_config(alembic_config()).get_heads())

@@ -25,11 +25,14 @@ from telegram.ext import (
 from bot.forms.spec import Form
 from bot.handlers import errors, forms, help, language, start, updates
 from bot.handlers.context import Context
+from bot.handlers.menu import JOURNEYS
 
 REPLAY_GROUP, FORM_GROUP, JOURNEY_GROUP = -2, -1, 0
 
-FORMS: tuple[Form, ...] = ()
-ACTIONS: dict[str, forms.ActionHandler] = {}
+FORMS: tuple[Form, ...] = tuple(form for journey in JOURNEYS for form in journey.FORMS)
+ACTIONS: dict[str, forms.ActionHandler] = {
+    name: action for journey in JOURNEYS for name, action in journey.ACTIONS.items()
+}
 
 
 def register(application: Application[Any, Context, Any, Any, Any, Any]) -> None:
@@ -49,8 +52,12 @@ def register(application: Application[Any, Context, Any, Any, Any, Any]) -> None
             CommandHandler(["lanjut", "resume"], forms.resume),
             CommandHandler(["batal", "cancel"], forms.cancel),
             CallbackQueryHandler(forms.button_router(ACTIONS)),
-            MessageHandler(private & filters.UpdateType.MESSAGE, help.fallback),
         ],
         group=JOURNEY_GROUP,
+    )
+    for journey in JOURNEYS:
+        application.add_handlers(journey.HANDLERS, group=JOURNEY_GROUP)
+    application.add_handler(
+        MessageHandler(private & filters.UpdateType.MESSAGE, help.fallback), group=JOURNEY_GROUP
     )
     application.add_error_handler(errors.report)

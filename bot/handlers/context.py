@@ -16,7 +16,14 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.render import Renderer
 from bot.services.accounts import AccountService
+from bot.services.assessments import AssessmentService
 from bot.services.drafts import DraftStore
+from bot.services.evidence import EvidenceService
+from bot.services.feedback import FeedbackService
+from bot.services.objections import ObjectionService
+from bot.services.outbox import OutboxService
+from bot.services.results import ResultService
+from bot.services.targets import TargetService
 from bot.services.updates import UpdateLedger
 
 if TYPE_CHECKING:
@@ -36,6 +43,13 @@ class Deps:
     updates: UpdateLedger
     drafts: DraftStore
     forms: FormEngine
+    outbox: OutboxService
+    targets: TargetService
+    evidence: EvidenceService
+    feedback: FeedbackService
+    assessments: AssessmentService
+    results: ResultService
+    objections: ObjectionService
 
 
 class Context(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[str, Any]]):

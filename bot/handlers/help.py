@@ -2,30 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from telegram import Update
 
 from bot.handlers.context import Context
 from bot.handlers.keyboards import share_contact
-
-
-@dataclass(frozen=True, slots=True)
-class Command:
-    """A command people can type; its description is the label ``cmd_<name>``."""
-
-    name: str
-    for_linked_only: bool = False
-
-
-# The order people see in Telegram's command menu and in /bantuan.
-COMMANDS: tuple[Command, ...] = (
-    Command("start"),
-    Command("bantuan"),
-    Command("bahasa"),
-    Command("lanjut"),
-    Command("batal"),
-)
+from bot.handlers.menu import COMMANDS
 
 
 async def guide(update: Update, context: Context) -> None:
@@ -35,7 +16,7 @@ async def guide(update: Update, context: Context) -> None:
         return
     language = await context.language_of(update)
     renderer = context.deps.renderer
-    commands = [(c.name, renderer.label(language, f"cmd_{c.name}")) for c in COMMANDS]
+    commands = [(c.name, renderer.label(language, c.label)) for c in COMMANDS]
     await message.reply_text(renderer.render(language, "help/guide", commands=commands))
 
 

@@ -6,11 +6,11 @@ import pytest
 from jinja2 import UndefinedError
 
 from bot.config import LANGUAGES
-from bot.handlers.help import COMMANDS
+from bot.handlers.menu import COMMANDS
 from bot.render import TEMPLATES_DIR, Renderer
 from bot.sandbox.html import parse_html
 from bot.services.accounts import LinkStatus
-from tests.render.samples import SAMPLES, TEXT_SAMPLES
+from tests.render.samples import DUPLICATES, SAMPLES, TEXT_SAMPLES
 
 renderer = Renderer()
 
@@ -22,6 +22,19 @@ def test_both_languages_have_the_same_templates() -> None:
     assert indonesian == english
 
 
+def test_samples_are_unique() -> None:
+    """No template has samples in two feature modules (one would silently win)."""
+    assert DUPLICATES == []
+
+
+def test_every_label_file_exists_in_both_languages() -> None:
+    """Feature label files come in pairs, like every other template."""
+    for language in LANGUAGES:
+        for path in (TEMPLATES_DIR / language / "labels").glob("*.txt"):
+            other = "en" if language == "id" else "id"
+            assert (TEMPLATES_DIR / other / "labels" / path.name).exists()
+
+
 def test_every_template_has_a_sample() -> None:
     """The sample table covers every message template, so the next test sees them all."""
     assert set(renderer.template_names("id")) == set(SAMPLES)
@@ -31,7 +44,8 @@ def test_every_console_template_has_a_sample() -> None:
     """The console sample table covers every ``.txt`` template but the label macros."""
     root = TEMPLATES_DIR / "id"
     names = {path.relative_to(root).with_suffix("").as_posix() for path in root.rglob("*.txt")}
-    assert names - {"labels"} == set(TEXT_SAMPLES)
+    labels = {name for name in names if name == "labels" or name.startswith("labels/")}
+    assert names - labels == set(TEXT_SAMPLES)
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -66,7 +80,7 @@ def test_every_link_outcome_has_a_message() -> None:
 def test_every_command_has_a_description(language: str) -> None:
     """Telegram's command menu gets a description for every command in both languages."""
     for command in COMMANDS:
-        assert renderer.label(language, f"cmd_{command.name}")
+        assert renderer.label(language, command.label)
 
 
 def test_unknown_language_falls_back_to_indonesian() -> None:
@@ -76,7 +90,7 @@ def test_unknown_language_falls_back_to_indonesian() -> None:
 
 def test_dates_are_shown_in_jakarta_time() -> None:
     """Timestamps stored in UTC read as WIB with Indonesian month names."""
-    from tests.render.samples import LATER
+    from tests.render.samples.foundation import LATER
 
     assert renderer.format_date(LATER, "id", with_time=True) == "14 Januari 2026 10.00 WIB"
     assert renderer.format_date(LATER, "en") == "14 January 2026"

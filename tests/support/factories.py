@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import itertools
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from sqlmodel import select
 
-from bot.db.models import Employee, Unit
+from bot.db.models import Cycle, Employee, Unit
 from bot.db.session import Database
-from bot.domain import EmployeeStatus, PostType, UnitKind
+from bot.domain import EmployeeStatus, PeriodKind, PostType, UnitKind
+from bot.services.audit import Actor
+from bot.services.cycles import open_cycle, plan_cycle, with_overrides
 
 _serials = itertools.count(1)
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
@@ -67,3 +69,15 @@ async def employee(
     async with db.session() as session:
         session.add(created)
     return created
+
+
+async def cycle(
+    db: Database,
+    *,
+    start: date = date(2026, 1, 1),
+    kind: PeriodKind = PeriodKind.QUARTER,
+    **overrides: object,
+) -> Cycle:
+    """A cycle with the default phase dates of its kind (Triwulan I 2026 unless told)."""
+    plan = with_overrides(plan_cycle(kind, start), **overrides)
+    return await open_cycle(db, plan, now=T0, actor=Actor.cli())

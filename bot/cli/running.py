@@ -1,0 +1,56 @@
+"""Running the bot: for real, or the local demonstration."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sys
+from pathlib import Path
+
+import click
+
+from bot.cli.common import main, settings_or_exit
+from bot.config import ConfigError
+
+
+@main.command()
+def run() -> None:
+    """Start the bot for real: long polling with TELEGRAM_BOT_TOKEN."""
+    from bot.app import run_polling
+
+    settings = settings_or_exit()
+    try:
+        settings.require_token()
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from exc
+    run_polling(settings)
+
+
+@main.command()
+@click.option(
+    "--output",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("demo-output"),
+    show_default=True,
+    help="Folder for the demo's database and files (replaced on every run).",
+)
+@click.option(
+    "--lang",
+    type=click.Choice(["id", "en"]),
+    default="id",
+    show_default=True,
+    help="Language of the demo's output and of the bot's default replies.",
+)
+def demo(output: Path, lang: str) -> None:
+    """Run a demonstration regency through the bot, against the local Telegram sandbox."""
+    from bot.demo import run_demo
+
+    if not logging.getLogger().isEnabledFor(logging.DEBUG):
+        # The demo's own lines tell the story; PTB's start/stop chatter would drown them.
+        for noisy in ("telegram", "apscheduler", "alembic"):
+            logging.getLogger(noisy).setLevel(logging.WARNING)
+    try:
+        code = asyncio.run(run_demo(output, echo=click.echo, language=lang))
+    except FileExistsError as exc:
+        raise click.ClickException(str(exc)) from exc
+    sys.exit(code)

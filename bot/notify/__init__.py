@@ -1,0 +1,1 @@
+"""Getting messages out: the scheduler's ticks, the outbox sender, pacing."""
