@@ -8,7 +8,14 @@ kinerja invite NIP                print a single-use link code for one employee
 kinerja cycle open --start DATE   open an appraisal cycle (month, quarter or year)
 """
 
-from bot.cli import cycle, people, running  # noqa: F401  (each registers its commands)
+from bot.cli import (  # noqa: F401  (each registers its commands)
+    cycle,
+    feedback,
+    people,
+    results,
+    running,
+    targets,
+)
 from bot.cli.common import main
 
 __all__ = ["main"]

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.db.models import AuditEvent
-from bot.domain import AuditAction
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,12 +31,16 @@ def record(
     *,
     at: datetime,
     actor: Actor,
-    action: AuditAction,
+    action: StrEnum,
     subject_type: str | None = None,
     subject_id: object = None,
     detail: dict[str, Any] | None = None,
 ) -> AuditEvent:
-    """Add an audit event to the session's transaction (it commits with the change it records)."""
+    """Add an audit event to the session's transaction (it commits with the change it records).
+
+    ``action`` is a member of a feature's own StrEnum of actions (e.g. ``AuditAction``), whose
+    values are dotted names such as ``"account.linked"``.
+    """
     event = AuditEvent(
         at=at,
         actor_telegram_id=actor.telegram_user_id,

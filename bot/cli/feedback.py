@@ -1,0 +1,3 @@
+"""Commands of the feedback journey."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""Commands of the results journey."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""Commands of the targets journey."""
+
+from __future__ import annotations
