@@ -15,7 +15,19 @@ from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, 
 
 from bot.callbacks import FormAnswer
 from bot.forms import inputs
-from bot.forms.spec import CANCEL, DONE, SEND, SKIP, Form, FormContext, Invalid, Kind, Reply, Step
+from bot.forms.spec import (
+    ALBUM_KEY,
+    CANCEL,
+    DONE,
+    SEND,
+    SKIP,
+    Form,
+    FormContext,
+    Invalid,
+    Kind,
+    Reply,
+    Step,
+)
 from bot.services.drafts import DraftState
 
 if TYPE_CHECKING:
@@ -87,6 +99,14 @@ class FormEngine:
             return False
         form = self.forms[draft.form]
         step = form.step(draft.step)
+        files_step = form.files_step()
+        if (
+            files_step is not None
+            and step is not files_step
+            and (message.photo or message.document)
+        ):
+            await self._keep_file(context, ctx, files_step, draft, message)
+            return True
         try:
             answers = await self._read(message, step, ctx)
         except Invalid as problem:
@@ -95,6 +115,32 @@ class FormEngine:
         more = step.kind is Kind.FILES and _wants_more(step, answers.get(step.name))
         await self._after_answer(context, ctx, form, step, draft=draft, answers=answers, stay=more)
         return True
+
+    async def _keep_file(
+        self,
+        context: Context,
+        ctx: FormContext,
+        files_step: Step,
+        draft: DraftState,
+        message: Message,
+    ) -> None:
+        """A file sent while another question is open (an album, say) waits for the files step.
+
+        The open question stays as it is; one short note per album says the file was kept.
+        """
+        answers = dict(draft.answers)
+        try:
+            answers[files_step.name] = self._add_attachment(
+                message, files_step, answers.get(files_step.name)
+            )
+        except Invalid as problem:
+            await self._say(context, ctx, f"forms/invalid/{problem.code}", **problem.params)
+            return
+        album = message.media_group_id
+        first_of_album = album is None or answers.get(ALBUM_KEY) != album
+        answers[ALBUM_KEY] = album
+        if await context.deps.drafts.keep(draft, answers=answers) and first_of_album:
+            await self._say(context, ctx, "forms/file_kept")
 
     async def on_callback(self, update: Update, context: Context, data: FormAnswer) -> None:
         """Take a button press; a press on an old keyboard changes nothing."""
@@ -234,7 +280,7 @@ class FormEngine:
         extra = dict(await form.describe(ctx)) if form.describe else {}
         if step.bounds is not None:
             extra["bounds"] = await step.bounds(ctx)
-        number, total = form.position(step)
+        number, total = form.position(step, ctx.answers)
         parts = [
             renderer.render(
                 ctx.language,

@@ -14,6 +14,7 @@ if TYPE_CHECKING:
 
 # What the engine itself puts on buttons; option values never start with "_".
 SKIP, DONE, SEND, CANCEL = "_skip", "_done", "_send", "_cancel"
+ALBUM_KEY = "_album"  # the media group of the last file kept early (one note per album)
 
 IMAGE_TYPES = frozenset({"image/jpeg", "image/png", "image/webp", "image/heic"})
 DOCUMENT_TYPES = frozenset(
@@ -152,6 +153,7 @@ class Step:
     allow_link: bool = True
     check: Check | None = None
     next: NextStep | None = None
+    counted: bool = True  # False for a follow-up (an example, a reason) numbered with its question
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,6 +166,10 @@ class Form:
     complete: Complete
     describe: Describe | None = None
     start_guard: Callable[[FormContext], Awaitable[Reply | None]] | None = None
+
+    def files_step(self) -> Step | None:
+        """The form's files step, where files sent at other moments are kept."""
+        return next((step for step in self.steps if step.kind is Kind.FILES), None)
 
     def step(self, name: str) -> Step:
         """The step called ``name``."""
@@ -181,6 +187,32 @@ class Form:
         index = self.steps.index(step)
         return self.steps[index + 1] if index + 1 < len(self.steps) else None
 
-    def position(self, step: Step) -> tuple[int, int]:
-        """1-based position of the step and the number of steps, for "2/5" progress."""
-        return self.steps.index(step) + 1, len(self.steps)
+    def path(self, answers: Mapping[str, Any]) -> list[Step]:
+        """The steps in the order this person meets them, given the answers so far.
+
+        Beyond the answered steps, branches take their default (as if nothing special were
+        answered), so the total is an estimate that can grow when a follow-up is needed.
+        """
+        route: list[Step] = []
+        step: Step | None = self.steps[0]
+        while step is not None and step not in route:
+            route.append(step)
+            if step.name in answers:
+                step = self.after(step, answers)
+            else:  # not answered yet: its branch cannot be known, take the default
+                index = self.steps.index(step)
+                step = self.steps[index + 1] if index + 1 < len(self.steps) else None
+        return route
+
+    def position(self, step: Step, answers: Mapping[str, Any]) -> tuple[int, int]:
+        """1-based number of the question and the number of questions, for "2 of 5".
+
+        Counted along the path actually taken, so skipped branches do not make the number
+        jump; follow-up steps share the number of the question they follow.
+        """
+        route = self.path(answers)
+        counted = [candidate for candidate in route if candidate.counted]
+        if step not in route:
+            return self.steps.index(step) + 1, len(self.steps)
+        before = route[: route.index(step) + 1]
+        return max(1, sum(1 for candidate in before if candidate.counted)), len(counted)

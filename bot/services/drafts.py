@@ -147,6 +147,21 @@ class DraftStore:
                 return None
         return replace(draft, step=step, seq=draft.seq + 1, answers=MappingProxyType(dict(answers)))
 
+    async def keep(self, draft: DraftState, *, answers: Mapping[str, Any]) -> bool:
+        """Store answers without moving on or invalidating the open question's buttons.
+
+        Used for files that arrive early; the step and ``seq`` stay, so the keyboard shown
+        still works. False when the draft changed meanwhile.
+        """
+        statement = (
+            update(Draft)
+            .where(col(Draft.id) == draft.id, col(Draft.seq) == draft.seq)
+            .values(data=dict(answers), updated_at=self._clock())
+        )
+        async with self._db.session() as session:
+            result = await session.exec(statement)
+            return bool(result.rowcount)
+
     async def close(self, draft: DraftState) -> bool:
         """Remove the draft if it is still at ``draft.seq``; False when it had moved on."""
         statement = delete(Draft).where(col(Draft.id) == draft.id, col(Draft.seq) == draft.seq)

@@ -318,3 +318,19 @@ async def test_double_tap_on_send_submits_once(app: KinerjaApp, recorder: Record
     await _press(app, send)
     await _press(app, send)
     assert len(SUBMITTED) == 1
+
+
+async def test_files_sent_before_the_files_step_are_kept_for_it(
+    app: KinerjaApp, recorder: RecordingRequest, db: Database
+) -> None:
+    """An album sent while another question is open: files wait, one note, question kept."""
+    await _start(app)
+    question = recorder.last(USER)
+    for _ in range(2):
+        await app.process_update(make.photo(app.bot, user_id=USER, media_group_id="album-1"))
+    notes = [text for text in recorder.texts(USER) if "Berkas disimpan" in text]
+    assert len(notes) == 1
+    await _press(app, _data(question, "Merah"))  # the question's buttons still work
+    draft = await _draft(db)
+    assert draft is not None
+    assert len(draft.data["proof"]["files"]) == 2

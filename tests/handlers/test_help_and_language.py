@@ -8,6 +8,7 @@ from bot.app import KinerjaApp, build_application
 from bot.config import Settings
 from bot.db.models import Employee, TelegramAccount
 from bot.db.session import Database
+from bot.handlers.menu import COMMANDS
 from tests.conftest import FakeClock
 from tests.support import factories
 from tests.support import updates as make
@@ -92,12 +93,7 @@ async def test_commands_are_registered_in_both_languages(
     await application.shutdown()
     calls = [c.params for c in recorder.calls if c.method == "setMyCommands"]
     by_language = {params.get("language_code"): params["commands"] for params in calls}
-    assert [c["command"] for c in by_language[None]] == [
-        "start",
-        "bantuan",
-        "bahasa",
-        "lanjut",
-        "batal",
-    ]
+    assert [c["command"] for c in by_language[None]] == [c.name for c in COMMANDS]
+    assert [c["command"] for c in by_language["en"]] == [c.name for c in COMMANDS]
     assert by_language[None][0]["description"] == "Mulai dan tautkan akun Anda"
     assert by_language["en"][0]["description"] == "Start and link your account"

@@ -18,8 +18,9 @@ T0 = datetime(2026, 1, 1, tzinfo=UTC)
 
 
 def nip_for(serial: int) -> str:
-    """A valid PNS NIP: born 1986-09-26, appointed 2015-05, male, the given serial."""
-    return f"198609262015051{serial:03d}"
+    """A valid PNS NIP, distinct per serial (serial 1 → 198609262015051001), male."""
+    block, number = divmod(serial, 1000)
+    return f"198609{26 - block % 26:02d}2015051{number:03d}"
 
 
 def phone_for(serial: int) -> str:

@@ -107,7 +107,9 @@ def _media(bot: Bot, user_id: int, media: dict[str, Any]) -> Update:
     return update
 
 
-def photo(bot: Bot, *, user_id: int, size: int = 150_000) -> Update:
+def photo(
+    bot: Bot, *, user_id: int, size: int = 150_000, media_group_id: str | None = None
+) -> Update:
     """A photo message (Telegram sends several sizes; the last is the largest)."""
     serial = next(_message_ids)
     sizes = [
@@ -126,7 +128,10 @@ def photo(bot: Bot, *, user_id: int, size: int = 150_000) -> Update:
             "file_size": size,
         },
     ]
-    return _media(bot, user_id, {"photo": sizes})
+    media: dict[str, Any] = {"photo": sizes}
+    if media_group_id is not None:
+        media["media_group_id"] = media_group_id
+    return _media(bot, user_id, media)
 
 
 def document(
