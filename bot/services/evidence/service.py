@@ -1,0 +1,240 @@
+"""The employee's side of evidence: what /bukti offers, submitting, the receipt.
+
+Targets are offered while their cycle's evidence phase is open (from the first day of the period
+to ``evidence_due``, :func:`bot.services.cycles.is_open`): the days after a period ends still
+take evidence for it. Only approved targets of the person themselves are offered or accepted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from decimal import Decimal
+
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.db.models import Cycle, Employee, Evidence, EvidenceFile, Target
+from bot.domain import EvidenceStatus, TargetStatus
+from bot.services.audit import Actor, record
+from bot.services.cycles import Phase, is_open
+from bot.services.env import ServiceEnv
+from bot.services.evidence.review import EvidenceReviews
+from bot.services.evidence.types import (
+    AttachedFile,
+    Digest,
+    EvidenceAudit,
+    EvidenceRefusedError,
+    FormView,
+    Receipt,
+    TargetChoice,
+    TargetView,
+    Unavailable,
+    Upload,
+    attached_file,
+    capaian_of,
+    checked_realisation,
+    stored_id,
+    target_view,
+)
+from bot.services.filestore import FileStore, sniff_mime
+
+
+async def _employee_of(session: AsyncSession, telegram_user_id: int) -> Employee | None:
+    query = select(Employee).where(Employee.telegram_user_id == telegram_user_id)
+    return (await session.exec(query)).first()
+
+
+async def _newest(
+    session: AsyncSession, target_ids: Sequence[int]
+) -> dict[int, tuple[Evidence, int]]:
+    """The newest evidence of each target, and how many it has."""
+    query = (
+        select(Evidence)
+        .where(col(Evidence.target_id).in_(target_ids))
+        .order_by(col(Evidence.submitted_at).desc(), col(Evidence.id).desc())
+    )
+    found: dict[int, tuple[Evidence, int]] = {}
+    for evidence in (await session.exec(query)).all():
+        newest, count = found.get(evidence.target_id, (evidence, 0))
+        found[evidence.target_id] = (newest, count + 1)
+    return found
+
+
+class EvidenceService:
+    """Use-cases of this journey; every method states who acts and checks they may."""
+
+    def __init__(self, env: ServiceEnv) -> None:
+        self._env = env
+        self._store = FileStore(env.settings.data_dir)
+        self.review = EvidenceReviews(env, self._store)
+
+    async def digest_for(
+        self, superior_employee_id: int, since: datetime, until: datetime
+    ) -> Digest:
+        """A superior's daily digest, for the scheduler: :meth:`EvidenceReviews.digest_for`."""
+        return await self.review.digest_for(superior_employee_id, since, until)
+
+    async def choices(self, telegram_user_id: int) -> TargetChoice:
+        """The person's approved targets whose evidence phase is open, or why there are none."""
+        async with self._env.db.session() as session:
+            me = await _employee_of(session, telegram_user_id)
+            if me is None:
+                return TargetChoice((), Unavailable.NOT_LINKED)
+            cycles = await self._open_cycles(session)
+            if not cycles:
+                return TargetChoice((), Unavailable.NO_CYCLE)
+            targets = await self._targets(session, stored_id(me.id), cycles)
+        return TargetChoice(targets, None if targets else Unavailable.NO_TARGETS)
+
+    async def form_view(
+        self, telegram_user_id: int, target_id: int, realisation: Decimal | None = None
+    ) -> FormView | None:
+        """The person's open target and the capaian ``realisation`` would give (None: not open)."""
+        choice = await self.choices(telegram_user_id)
+        view = next((t for t in choice.targets if t.id == target_id), None)
+        if view is None:
+            return None
+        async with self._env.db.session() as session:
+            target = await session.get(Target, target_id)
+        return FormView(view, capaian_of(target, realisation) if target else None)
+
+    @staticmethod
+    def check_realisation(value: Decimal) -> Decimal:
+        """The realisation in canonical form; refused when it has too many decimals."""
+        return checked_realisation(value)
+
+    async def submit(
+        self,
+        *,
+        telegram_user_id: int,
+        target_id: int,
+        realisation: Decimal,
+        note: str | None,
+        link: str | None,
+        uploads: Sequence[Upload],
+    ) -> Receipt:
+        """Store an evidence item and its files; refused (and audited) unless the target is open."""
+        now, value = self._env.clock(), checked_realisation(realisation)
+        async with self._env.db.session() as session:
+            me = await _employee_of(session, telegram_user_id)
+            target = await session.get(Target, target_id)
+            cycles = await self._open_cycles(session)
+            if me is None or target is None or not _usable(target, me, cycles):
+                self._refuse(session, telegram_user_id, me, target_id)
+                receipt = None
+            else:
+                evidence = Evidence(
+                    target_id=target_id,
+                    employee_id=stored_id(me.id),
+                    realisation=value,
+                    note=note,
+                    link=link,
+                    status=EvidenceStatus.SUBMITTED,
+                    submitted_at=now,
+                )
+                session.add(evidence)
+                await session.flush()
+                files = [await self._attach(session, stored_id(evidence.id), u) for u in uploads]
+                self._audit_submission(session, telegram_user_id, me, evidence, len(files))
+                summary = await self._targets(
+                    session, stored_id(me.id), {target.cycle_id: cycles[target.cycle_id]}
+                )
+                current = next(view for view in summary if view.id == target_id)
+                receipt = Receipt(
+                    stored_id(evidence.id), current, value, tuple(files), link, note, summary
+                )
+        if receipt is None:
+            raise EvidenceRefusedError("target_unavailable")
+        return receipt
+
+    async def _attach(
+        self, session: AsyncSession, evidence_id: int, upload: Upload
+    ) -> AttachedFile:
+        blob = await self._store.put(upload.data)
+        row = EvidenceFile(
+            evidence_id=evidence_id,
+            kind=upload.kind,
+            telegram_file_id=upload.telegram_file_id,
+            sha256=blob.sha256,
+            mime_type=sniff_mime(upload.data, upload.mime_type),
+            size=blob.size,
+            original_name=upload.name,
+            stored_path=blob.path,
+        )
+        session.add(row)
+        await session.flush()
+        return attached_file(row)
+
+    async def _open_cycles(self, session: AsyncSession) -> dict[int, Cycle]:
+        now, tz = self._env.clock(), self._env.settings.tz
+        today = now.astimezone(tz).date()
+        query = select(Cycle).where(col(Cycle.starts_on) <= today, col(Cycle.evidence_due) >= today)
+        cycles = (await session.exec(query)).all()
+        return {stored_id(c.id): c for c in cycles if is_open(c, Phase.EVIDENCE, now, tz)}
+
+    async def _targets(
+        self, session: AsyncSession, employee_id: int, cycles: dict[int, Cycle]
+    ) -> tuple[TargetView, ...]:
+        query = (
+            select(Target)
+            .where(
+                col(Target.employee_id) == employee_id,
+                col(Target.cycle_id).in_(list(cycles)),
+                col(Target.status) == TargetStatus.APPROVED,
+            )
+            .order_by(col(Target.cycle_id), col(Target.id))
+        )
+        targets = (await session.exec(query)).all()
+        newest = await _newest(session, [stored_id(t.id) for t in targets])
+        views = []
+        for target in targets:
+            evidence, count = newest.get(stored_id(target.id), (None, 0))
+            cycle, tz = cycles[target.cycle_id], self._env.settings.tz
+            views.append(target_view(target, cycle, evidence, count, tz))
+        return tuple(views)
+
+    def _audit_submission(
+        self,
+        session: AsyncSession,
+        telegram_user_id: int,
+        me: Employee,
+        evidence: Evidence,
+        files: int,
+    ) -> None:
+        record(
+            session,
+            at=self._env.clock(),
+            actor=Actor(telegram_user_id=telegram_user_id, employee_id=me.id),
+            action=EvidenceAudit.SUBMITTED,
+            subject_type="evidence",
+            subject_id=evidence.id,
+            detail={
+                "target": evidence.target_id,
+                "realisation": str(evidence.realisation),
+                "files": files,
+            },
+        )
+
+    def _refuse(
+        self, session: AsyncSession, telegram_user_id: int, me: Employee | None, target_id: int
+    ) -> None:
+        """Audit a submission for a target that is not the person's, or no longer open."""
+        record(
+            session,
+            at=self._env.clock(),
+            actor=Actor(telegram_user_id=telegram_user_id, employee_id=me.id if me else None),
+            action=EvidenceAudit.REFUSED,
+            subject_type="target",
+            subject_id=target_id,
+            detail={"attempt": "submit"},
+        )
+
+
+def _usable(target: Target, me: Employee, cycles: dict[int, Cycle]) -> bool:
+    """Whether ``me`` may send evidence for ``target`` now."""
+    return (
+        target.employee_id == me.id
+        and target.status is TargetStatus.APPROVED
+        and target.cycle_id in cycles
+    )

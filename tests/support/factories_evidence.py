@@ -1,0 +1,193 @@
+"""Test data for evidence: a superior with linked subordinates, approved targets, evidence rows.
+
+Targets are written straight to the database (the targets journey has its own tests), already
+approved, so evidence can be tested on its own.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import struct
+import zlib
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlmodel import col, select
+
+from bot.db.models import AuditEvent, Cycle, Employee, Evidence, EvidenceFile, Outbox, Target
+from bot.db.session import Database
+from bot.domain import EvidenceStatus, TargetKind, TargetStatus
+from scoring import Direction
+from tests.support import factories
+from tests.support.factories import T0
+
+BOSS_TG, SARI_TG, BUDI_TG, OTHER_BOSS_TG = 5101, 5102, 5103, 5104
+
+
+@dataclass(frozen=True)
+class Team:
+    """A superior (Rahmat) with two linked subordinates (Sari, Budi) and an unrelated boss."""
+
+    boss: Employee
+    sari: Employee
+    budi: Employee
+    other_boss: Employee
+    cycle: Cycle
+
+
+async def team(db: Database, *, start: date | None = None) -> Team:
+    """The people and a quarterly cycle (Triwulan I 2026 unless told: evidence until 3 April)."""
+    boss = await factories.employee(db, name="Rahmat Hidayat", serial=901, telegram_user_id=BOSS_TG)
+    sari = await factories.employee(
+        db, name="Sari Wulandari", serial=902, superior=boss, telegram_user_id=SARI_TG
+    )
+    budi = await factories.employee(
+        db, name="Budi Santoso", serial=903, superior=boss, telegram_user_id=BUDI_TG
+    )
+    other = await factories.employee(
+        db, name="Dewi Lestari", serial=904, telegram_user_id=OTHER_BOSS_TG
+    )
+    cycle = await (factories.cycle(db, start=start) if start else factories.cycle(db))
+    return Team(boss, sari, budi, other, cycle)
+
+
+async def target(
+    db: Database,
+    employee: Employee,
+    cycle: Cycle,
+    *,
+    indicator: str = "Jumlah laporan mutasi pegawai",
+    unit: str = "dokumen",
+    value: str | None = "12",
+    direction: Direction = Direction.HIGHER,
+    low: str | None = None,
+    high: str | None = None,
+    status: TargetStatus = TargetStatus.APPROVED,
+) -> Target:
+    """A target (an indicator of an RHK), approved unless told otherwise."""
+    assert employee.id is not None
+    assert cycle.id is not None
+    created = Target(
+        cycle_id=cycle.id,
+        employee_id=employee.id,
+        rhk="Tersusunnya laporan kepegawaian",
+        kind=TargetKind.UTAMA,
+        indicator=indicator,
+        target_value=Decimal(value) if value is not None else None,
+        target_low=Decimal(low) if low is not None else None,
+        target_high=Decimal(high) if high is not None else None,
+        unit=unit,
+        direction=direction,
+        status=status,
+        created_at=T0,
+        updated_at=T0,
+    )
+    async with db.session() as session:
+        session.add(created)
+    return created
+
+
+async def evidence(
+    db: Database,
+    of: Target,
+    *,
+    realisation: str,
+    at: datetime,
+    status: EvidenceStatus = EvidenceStatus.SUBMITTED,
+    link: str | None = None,
+    note: str | None = None,
+) -> Evidence:
+    """An evidence row for ``of``, submitted at ``at``."""
+    assert of.id is not None
+    created = Evidence(
+        target_id=of.id,
+        employee_id=of.employee_id,
+        realisation=Decimal(realisation),
+        note=note,
+        link=link,
+        status=status,
+        submitted_at=at,
+    )
+    async with db.session() as session:
+        session.add(created)
+    return created
+
+
+async def stored_evidence(db: Database) -> list[Evidence]:
+    """Every evidence row, oldest first."""
+    async with db.session() as session:
+        return list((await session.exec(select(Evidence).order_by(col(Evidence.id)))).all())
+
+
+async def stored_files(db: Database) -> list[EvidenceFile]:
+    """Every evidence file row, oldest first."""
+    async with db.session() as session:
+        query = select(EvidenceFile).order_by(col(EvidenceFile.id))
+        return list((await session.exec(query)).all())
+
+
+async def audit(db: Database, prefix: str = "evidence.") -> list[AuditEvent]:
+    """The audit events of this journey, oldest first."""
+    async with db.session() as session:
+        query = select(AuditEvent).where(col(AuditEvent.action).startswith(prefix))
+        return list((await session.exec(query.order_by(col(AuditEvent.id)))).all())
+
+
+async def outbox(db: Database) -> list[Outbox]:
+    """Every queued notification, oldest first."""
+    async with db.session() as session:
+        return list((await session.exec(select(Outbox).order_by(col(Outbox.id)))).all())
+
+
+def png(width: int = 2, height: int = 2) -> bytes:
+    """A real, tiny PNG image (grey pixels), built with the standard library."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    raw = b"".join(b"\x00" + b"\x80" * width for _ in range(height))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(raw))
+        + chunk(b"IEND", b"")
+    )
+
+
+def pdf(text: str = "Laporan mutasi") -> bytes:
+    """A minimal, valid one-page PDF 1.4 with a line of text."""
+    stream = f"BT /F1 12 Tf 72 720 Td ({text}) Tj ET".encode()
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        xref,
+    )
+    return bytes(out)
+
+
+def quarter_of(day: date) -> date:
+    """The first day of the quarter (triwulan) containing ``day``."""
+    return date(day.year, (day.month - 1) // 3 * 3 + 1, 1)
+
+
+def sha256(data: bytes) -> str:
+    """The hex SHA-256 of ``data``."""
+    return hashlib.sha256(data).hexdigest()
