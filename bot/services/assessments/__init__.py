@@ -1,0 +1,49 @@
+"""The official assessment by the direct superior (a package: the dossier and the use-cases).
+
+``AssessmentService`` is wired as ``context.deps.assessments``; the dossier is shared with the
+results journey, which freezes it into each published result.
+"""
+
+from bot.services.assessments.dossier import (
+    MIN_GROUP,
+    Dossier,
+    FeedbackView,
+    GroupLine,
+    TargetLine,
+    UnitFeedback,
+    ValueFigure,
+    gather,
+    linked,
+    unit_feedback,
+)
+from bot.services.assessments.service import (
+    Assessable,
+    AssessmentAction,
+    AssessmentRefused,
+    AssessmentService,
+    PredikatView,
+    Ratings,
+    Recorded,
+    preview,
+)
+
+__all__ = [
+    "MIN_GROUP",
+    "Assessable",
+    "AssessmentAction",
+    "AssessmentRefused",
+    "AssessmentService",
+    "Dossier",
+    "FeedbackView",
+    "GroupLine",
+    "PredikatView",
+    "Ratings",
+    "Recorded",
+    "TargetLine",
+    "UnitFeedback",
+    "ValueFigure",
+    "gather",
+    "linked",
+    "preview",
+    "unit_feedback",
+]

@@ -1,0 +1,318 @@
+"""The official assessment (penilaian) by the direct superior (pejabat penilai kinerja).
+
+Glossary: hasil kerja / perilaku kerja = the results and behaviour ratings; predikat = the
+official result.
+
+The superior picks a direct subordinate in a cycle whose assessment phase is open, reads the
+dossier, and chooses both ratings. A results rating other than the suggestion (or any, when the
+evidence gives none) and a behaviour rating below expectation need a written reason. Scoring
+gives the predikat (``explain_predikat``), stored with its explanation. Until the result is
+published, assessing again replaces the assessment.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any, NoReturn
+
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.db.models import Assessment, Cycle, Employee
+from bot.services.assessments.dossier import (
+    Dossier,
+    assessment_of,
+    gather,
+    is_published,
+    linked,
+    suggestion_and_targets,
+)
+from bot.services.audit import Actor, record
+from bot.services.env import ServiceEnv
+from bot.services.phases import Phase, is_open
+from scoring import Rating, Suggestion, explain_predikat
+from scoring.explain import Explanation
+
+
+class AssessmentAction(StrEnum):
+    """What the audit log records for this journey."""
+
+    RECORDED = "assessment.recorded"
+    REFUSED = "assessment.refused"
+
+
+class AssessmentRefused(Exception):
+    """The person may not do this now; ``code`` picks the explanation (assessment/refused)."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+@dataclass(frozen=True, slots=True)
+class Assessable:
+    """A direct subordinate the superior may assess in a cycle whose assessment phase is open."""
+
+    cycle_id: int
+    cycle_name: str
+    employee_id: int
+    name: str
+    assessed: bool  # assessing again replaces it
+
+
+@dataclass(frozen=True, slots=True)
+class PredikatView:
+    """The predikat two ratings give, and the key of the matrix reason (scoring)."""
+
+    hasil: str
+    perilaku: str
+    predikat: str
+    reason: str
+    needs_written_reason: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Recorded:
+    """A stored assessment."""
+
+    name: str
+    cycle_name: str
+    view: PredikatView
+    replaced: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Ratings:
+    """The superior's choice: both ratings and the written reasons they need."""
+
+    hasil: Rating
+    perilaku: Rating
+    hasil_reason: str | None = None
+    perilaku_reason: str | None = None
+
+    def missing_reason(self, suggested: Rating | None) -> str | None:
+        """Why these ratings need a reason they lack (a refusal code), or None when complete.
+
+        A results rating other than the suggestion, or any when there is none, needs one; so
+        does behaviour below expectation (it caps the predikat, domain.md §3).
+        """
+        if self.hasil is not suggested and not self.hasil_reason:
+            return "suggestion_changed"
+        if self.perilaku is Rating.BELOW and not self.perilaku_reason:
+            return "perilaku_reason_missing"
+        return None
+
+    def kept_hasil_reason(self, suggested: Rating | None) -> str | None:
+        """The results reason, kept only when the rating departs from the suggestion."""
+        return self.hasil_reason if self.hasil is not suggested else None
+
+    def kept_perilaku_reason(self) -> str | None:
+        """The behaviour reason, kept only for a rating below expectation."""
+        return self.perilaku_reason if self.perilaku is Rating.BELOW else None
+
+
+def preview(hasil: Rating, perilaku: Rating) -> PredikatView:
+    """The predikat of two ratings with the matrix reason, as scoring explains it."""
+    result = explain_predikat(hasil, perilaku)
+    steps = {step.key: step.value for step in result.explanation.steps}
+    return PredikatView(
+        hasil=hasil.value,
+        perilaku=perilaku.value,
+        predikat=result.predikat.value,
+        reason=str(steps["reason"]),
+        needs_written_reason=result.needs_written_reason,
+    )
+
+
+def explanation_json(explanation: Explanation) -> dict[str, Any]:
+    """A scoring explanation as JSON (decimals as text, tuples as lists)."""
+    return {
+        "rule": explanation.rule,
+        "source": explanation.source,
+        "inputs": {key: _plain(value) for key, value in explanation.inputs.items()},
+        "steps": [[s.key, _plain(s.value), s.note] for s in explanation.steps],
+        "outcome": _plain(explanation.outcome),
+    }
+
+
+def _plain(value: object) -> Any:
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, tuple | list):
+        return [_plain(item) for item in value]
+    return value
+
+
+Checked = tuple[Cycle, Employee, Employee]  # the cycle, the subordinate, the rater
+
+
+class AssessmentService:
+    """Use-cases of the official assessment; every method states who acts and checks they may."""
+
+    def __init__(self, env: ServiceEnv) -> None:
+        self._env = env
+
+    async def choices(self, telegram_user_id: int) -> tuple[Assessable, ...]:
+        """Direct subordinates the person may assess now (results not yet published)."""
+        async with self._env.db.session() as session:
+            rater = await linked(session, telegram_user_id)
+            team = await self._team(session, rater) if rater else []
+            cycles = await self._open_cycles(session)
+            found = [await self._assessable(session, c, e) for c in cycles for e in team]
+        people = tuple(item for item in found if item is not None)
+        if rater is None:
+            raise AssessmentRefused("not_linked")
+        if not team:
+            raise AssessmentRefused("no_subordinates")
+        if not cycles:
+            raise AssessmentRefused("not_open")
+        if not people:
+            raise AssessmentRefused("all_published")
+        return people
+
+    async def dossier(self, telegram_user_id: int, *, cycle_id: int, employee_id: int) -> Dossier:
+        """One subordinate's dossier, for their direct superior while assessment is open."""
+        async with self._env.db.session() as session:
+            checked = await self._check(session, telegram_user_id, cycle_id, employee_id)
+            if not isinstance(checked, str):
+                return await gather(session, checked[0], checked[1])
+        return await self._refuse(telegram_user_id, checked, cycle_id, employee_id)
+
+    async def suggested(
+        self, telegram_user_id: int, *, cycle_id: int, employee_id: int
+    ) -> Rating | None:
+        """The suggested results rating, with the same checks as the dossier."""
+        async with self._env.db.session() as session:
+            checked = await self._check(session, telegram_user_id, cycle_id, employee_id)
+            if not isinstance(checked, str):
+                suggestion, _ = await suggestion_and_targets(session, cycle_id, employee_id)
+                return suggestion.rating
+        return await self._refuse(telegram_user_id, checked, cycle_id, employee_id)
+
+    async def record(
+        self, telegram_user_id: int, *, cycle_id: int, employee_id: int, ratings: Ratings
+    ) -> Recorded:
+        """Store (or replace, before publication) the ratings and the predikat they give."""
+        async with self._env.db.session() as session:
+            checked = await self._check(session, telegram_user_id, cycle_id, employee_id)
+            if not isinstance(checked, str):
+                suggestion, _ = await suggestion_and_targets(session, cycle_id, employee_id)
+                problem = ratings.missing_reason(suggestion.rating)
+                if problem is None:
+                    return await self._store(session, checked, suggestion, ratings)
+                checked = problem
+        return await self._refuse(telegram_user_id, checked, cycle_id, employee_id)
+
+    # --- helpers ----------------------------------------------------------------------------
+
+    def _open(self, cycle: Cycle, now: datetime) -> bool:
+        return is_open(cycle, Phase.ASSESSMENT, now, self._env.settings.tz)
+
+    @staticmethod
+    async def _team(session: AsyncSession, rater: Employee) -> list[Employee]:
+        query = select(Employee).where(col(Employee.superior_id) == rater.id)
+        return list((await session.exec(query.order_by(col(Employee.name)))).all())
+
+    async def _open_cycles(self, session: AsyncSession) -> list[Cycle]:
+        now = self._env.clock()
+        today = now.astimezone(self._env.settings.tz).date()
+        query = select(Cycle).where(col(Cycle.ends_on) <= today, col(Cycle.assessment_due) >= today)
+        cycles = (await session.exec(query.order_by(col(Cycle.ends_on)))).all()
+        return [cycle for cycle in cycles if self._open(cycle, now)]
+
+    @staticmethod
+    async def _assessable(
+        session: AsyncSession, cycle: Cycle, person: Employee
+    ) -> Assessable | None:
+        cycle_id, employee_id = cycle.id or 0, person.id or 0
+        if await is_published(session, cycle_id, employee_id):
+            return None
+        assessed = await assessment_of(session, cycle_id, employee_id) is not None
+        return Assessable(cycle_id, cycle.name, employee_id, person.name, assessed)
+
+    async def _check(
+        self, session: AsyncSession, telegram_user_id: int, cycle_id: int, employee_id: int
+    ) -> Checked | str:
+        """The cycle, subordinate and rater when the person may assess now, else why not."""
+        rater = await linked(session, telegram_user_id)
+        person = await session.get(Employee, employee_id)
+        cycle = await session.get(Cycle, cycle_id)
+        if rater is None:
+            return "not_linked"
+        if person is None or cycle is None or person.superior_id != rater.id:
+            return "not_your_subordinate"
+        if not self._open(cycle, self._env.clock()):
+            return "not_open"
+        if await is_published(session, cycle_id, employee_id):
+            return "published"
+        return cycle, person, rater
+
+    async def _store(
+        self, session: AsyncSession, checked: Checked, suggestion: Suggestion, ratings: Ratings
+    ) -> Recorded:
+        (cycle, person, rater), now = checked, self._env.clock()
+        result = explain_predikat(ratings.hasil, ratings.perilaku)
+        row = await assessment_of(session, cycle.id or 0, person.id or 0)
+        replaced = row is not None
+        values: dict[str, Any] = {
+            "rater_id": rater.id,
+            "suggested_hasil": suggestion.rating,
+            "hasil": ratings.hasil,
+            "perilaku": ratings.perilaku,
+            "hasil_reason": ratings.kept_hasil_reason(suggestion.rating),
+            "perilaku_reason": ratings.kept_perilaku_reason(),
+            "predikat": result.predikat,
+            "explanation": {
+                "predikat": explanation_json(result.explanation),
+                "suggestion": explanation_json(suggestion.explanation),
+            },
+            "decided_at": now,
+        }
+        row = row or Assessment(cycle_id=cycle.id or 0, employee_id=person.id or 0, **values)
+        for name, value in values.items():
+            setattr(row, name, value)
+        session.add(row)
+        await session.flush()
+        self._audit_recorded(session, rater, row, replaced)
+        return Recorded(person.name, cycle.name, preview(ratings.hasil, ratings.perilaku), replaced)
+
+    def _audit_recorded(
+        self, session: AsyncSession, rater: Employee, row: Assessment, replaced: bool
+    ) -> None:
+        record(
+            session,
+            at=self._env.clock(),
+            actor=Actor(telegram_user_id=rater.telegram_user_id, employee_id=rater.id),
+            action=AssessmentAction.RECORDED,
+            subject_type="assessment",
+            subject_id=row.id,
+            detail={
+                "employee_id": row.employee_id,
+                "hasil": row.hasil.value,
+                "perilaku": row.perilaku.value,
+                "predikat": row.predikat.value,
+                "replaced": replaced,
+            },
+        )
+
+    async def _refuse(
+        self, telegram_user_id: int, code: str, cycle_id: int, employee_id: int
+    ) -> NoReturn:
+        """Audit a refusal in its own transaction, then raise it."""
+        async with self._env.db.session() as session:
+            rater = await linked(session, telegram_user_id)
+            record(
+                session,
+                at=self._env.clock(),
+                actor=Actor(
+                    telegram_user_id=telegram_user_id, employee_id=rater.id if rater else None
+                ),
+                action=AssessmentAction.REFUSED,
+                subject_type="employee",
+                subject_id=employee_id,
+                detail={"code": code, "cycle_id": cycle_id},
+            )
+        raise AssessmentRefused(code)
