@@ -121,7 +121,12 @@ class Objection(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     result_id: int = Field(foreign_key="results.id", unique=True)
     employee_id: int = Field(foreign_key="employees.id", index=True)
-    decider_id: int = Field(foreign_key="employees.id", index=True)
+    decider_id: int | None = Field(
+        default=None,
+        foreign_key="employees.id",
+        index=True,
+        description="the rater's superior; None: the rater has none, BKPSDM admins decide",
+    )
     reasons: str = Field(sa_type=Text)
     status: ObjectionStatus = Field(sa_type=enum_column(ObjectionStatus, 8), index=True)
     decision: ObjectionDecision | None = Field(
@@ -131,12 +136,16 @@ class Objection(SQLModel, table=True):
     new_perilaku: Rating | None = Field(default=None, sa_type=enum_column(Rating, 24))
     new_predikat: Predikat | None = Field(default=None, sa_type=enum_column(Predikat, 24))
     decision_reason: str | None = Field(default=None, sa_type=Text)
+    decided_by: int | None = Field(default=None, foreign_key="employees.id")
     filed_at: datetime = utc()
     decided_at: datetime | None = utc(nullable=True)
 
 
 class ObjectionNote(SQLModel, table=True):
-    """A question from the decider to the rater or the employee, or their answer."""
+    """A question from the decider to the rater or the employee, or their answer.
+
+    A question has no ``reply_to_id``; an answer names its question (one answer each).
+    """
 
     __tablename__ = "objection_notes"
 
@@ -144,5 +153,6 @@ class ObjectionNote(SQLModel, table=True):
     objection_id: int = Field(foreign_key="objections.id", index=True)
     author_id: int = Field(foreign_key="employees.id")
     addressed_to: int | None = Field(default=None, foreign_key="employees.id")
+    reply_to_id: int | None = Field(default=None, foreign_key="objection_notes.id", unique=True)
     text: str = Field(sa_type=Text)
     at: datetime = utc()
