@@ -18,7 +18,6 @@ from typing import Any, cast
 from telegram import BotCommand, BotCommandScopeDefault, Update
 from telegram.constants import ParseMode
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     ApplicationBuilder,
     BaseRateLimiter,
@@ -36,7 +35,8 @@ from bot.forms.spec import Form
 from bot.handlers import FORMS, register
 from bot.handlers.context import DEPS_KEY, Context, Deps
 from bot.handlers.menu import COMMANDS
-from bot.notify.sender import drain
+from bot.notify.pacing import PacedRateLimiter, Pacer
+from bot.notify.scheduler import SCHEDULER_KEY, Scheduler, scheduler_of
 from bot.render import Renderer
 from bot.services.accounts import AccountService, LinkPolicy
 from bot.services.assessments import AssessmentService
@@ -77,9 +77,16 @@ class KinerjaApp(Application[Any, Context, Any, Any, Any, Any]):
             msg = "the database is not at the newest schema: run `kinerja db upgrade` first"
             raise SchemaOutdatedError(msg)
         await _set_commands(self)
+        deps: Deps = self.bot_data[DEPS_KEY]
+        env = ServiceEnv(db=database, clock=deps.clock, settings=deps.settings)
+        self.bot_data[SCHEDULER_KEY] = Scheduler(
+            self, env, deps.outbox, deps.renderer, worker=WORKER_NAME
+        )
         if self.job_queue is not None:
             self.job_queue.run_repeating(_prune_updates, interval=PRUNE_INTERVAL, first=60)
             self.job_queue.run_repeating(_drain_outbox, interval=OUTBOX_INTERVAL, first=1)
+            tick = timedelta(seconds=deps.settings.tick_seconds)
+            self.job_queue.run_repeating(_tick_scheduler, interval=tick, first=2)
 
     async def shutdown(self) -> None:
         """Stop PTB, then close the database pool."""
@@ -144,8 +151,9 @@ def build_application(
         .application_class(KinerjaApp)
     )
     if rate_limiter:
-        # AIORateLimiter retries a 429 up to three times after Telegram's retry_after.
-        limiter = cast("BaseRateLimiter[None]", AIORateLimiter(max_retries=3))
+        # Paces every message (private chats too); replies go before the outbox's broadcasts.
+        pacer = Pacer(rate=settings.send_rate, per_chat=settings.chat_rate)
+        limiter = cast("BaseRateLimiter[None]", PacedRateLimiter(pacer))
         builder = builder.rate_limiter(limiter)
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
@@ -169,8 +177,13 @@ async def _set_commands(application: KinerjaApp) -> None:
 
 
 async def _drain_outbox(context: Context) -> None:
-    deps = context.deps
-    await drain(context.bot, deps.renderer, deps.outbox, worker=WORKER_NAME)
+    """Start the outbox sender if it is idle (it runs as its own task until nothing is due)."""
+    scheduler_of(context.application).kick()
+
+
+async def _tick_scheduler(context: Context) -> None:
+    """Advance phases and plan reminders, escalations, results and digests."""
+    await scheduler_of(context.application).tick()
 
 
 async def _prune_updates(context: Context) -> None:

@@ -7,12 +7,13 @@ file) when the composition root or the CLI constructs it.
 from __future__ import annotations
 
 import re
+from datetime import date
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 Language = Literal["id", "en"]
 LANGUAGES: tuple[Language, ...] = ("id", "en")
@@ -32,6 +33,20 @@ class ConfigError(RuntimeError):
 def is_placeholder_token(token: str) -> bool:
     """True for anything that cannot be a real BotFather token (empty, example, wrong shape)."""
     return token in _DOCUMENTED_EXAMPLES or not _TOKEN_SHAPE.match(token)
+
+
+def _minutes_range(text: str) -> tuple[int, int]:
+    """'08:00-16:00' as (480, 960); '24:00' is allowed as an end."""
+    match = re.fullmatch(r"\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*", text)
+    if match is None:
+        msg = f"KINERJA_WORK_HOURS {text!r} is not like 08:00-16:00"
+        raise ValueError(msg)
+    hour1, min1, hour2, min2 = (int(group) for group in match.groups())
+    start, end = hour1 * 60 + min1, hour2 * 60 + min2
+    if min1 > 59 or min2 > 59 or start >= 24 * 60 or end > 24 * 60:
+        msg = f"KINERJA_WORK_HOURS {text!r} is not a time range within one day"
+        raise ValueError(msg)
+    return start, end
 
 
 class Settings(BaseSettings):
@@ -63,6 +78,27 @@ class Settings(BaseSettings):
     invite_ttl_days: int = Field(default=7, ge=1, validation_alias="KINERJA_INVITE_TTL_DAYS")
     code_max_failures: int = Field(default=5, ge=1, validation_alias="KINERJA_CODE_MAX_FAILURES")
     code_lock_minutes: int = Field(default=60, ge=1, validation_alias="KINERJA_CODE_LOCK_MINUTES")
+    # The scheduler and the outbox (reminders, pacing, retries): see bot/notify.
+    work_hours: str = Field(default="08:00-16:00", validation_alias="KINERJA_WORK_HOURS")
+    work_days: Annotated[tuple[int, ...], NoDecode] = Field(
+        default=(1, 2, 3, 4, 5), validation_alias="KINERJA_WORK_DAYS"
+    )
+    public_holidays: bool = Field(default=True, validation_alias="KINERJA_PUBLIC_HOLIDAYS")
+    extra_holidays: Annotated[tuple[date, ...], NoDecode] = Field(
+        default=(), validation_alias="KINERJA_EXTRA_HOLIDAYS"
+    )
+    reminder_days: Annotated[tuple[int, ...], NoDecode] = Field(
+        default=(3, 1), validation_alias="KINERJA_REMINDER_DAYS"
+    )
+    send_rate: float = Field(default=25.0, gt=0, le=1000, validation_alias="KINERJA_SEND_RATE")
+    chat_rate: float = Field(default=1.0, gt=0, le=30, validation_alias="KINERJA_CHAT_RATE")
+    outbox_max_attempts: int = Field(
+        default=5, ge=1, validation_alias="KINERJA_OUTBOX_MAX_ATTEMPTS"
+    )
+    outbox_lease_seconds: int = Field(
+        default=120, ge=1, validation_alias="KINERJA_OUTBOX_LEASE_SECONDS"
+    )
+    tick_seconds: int = Field(default=60, ge=1, validation_alias="KINERJA_TICK_SECONDS")
 
     @field_validator("telegram_bot_token")
     @classmethod
@@ -88,6 +124,43 @@ class Settings(BaseSettings):
             msg = f"KINERJA_TIMEZONE {value!r} is not a known IANA time zone"
             raise ValueError(msg) from exc
         return value
+
+    @field_validator("work_hours")
+    @classmethod
+    def _hours_shape(cls, value: str) -> str:
+        start, end = _minutes_range(value)
+        if start >= end:
+            msg = f"KINERJA_WORK_HOURS {value!r}: the start must come before the end"
+            raise ValueError(msg)
+        return value
+
+    @field_validator("work_days", "reminder_days", "extra_holidays", mode="before")
+    @classmethod
+    def _comma_list(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return tuple(part.strip() for part in value.split(",") if part.strip())
+        return value
+
+    @field_validator("work_days")
+    @classmethod
+    def _iso_weekdays(cls, value: tuple[int, ...]) -> tuple[int, ...]:
+        if not value or any(not 1 <= day <= 7 for day in value):
+            msg = "KINERJA_WORK_DAYS lists ISO weekdays 1 (Monday) to 7 (Sunday), e.g. 1,2,3,4,5"
+            raise ValueError(msg)
+        return tuple(sorted(set(value)))
+
+    @field_validator("reminder_days")
+    @classmethod
+    def _positive_days(cls, value: tuple[int, ...]) -> tuple[int, ...]:
+        if any(day < 0 for day in value):
+            msg = "KINERJA_REMINDER_DAYS lists days before a deadline, e.g. 3,1"
+            raise ValueError(msg)
+        return tuple(sorted(set(value), reverse=True))
+
+    @property
+    def work_minutes(self) -> tuple[int, int]:
+        """Working hours as minutes after local midnight: (start, end), end exclusive."""
+        return _minutes_range(self.work_hours)
 
     @property
     def tz(self) -> ZoneInfo:

@@ -1,4 +1,4 @@
-"""Appraisal cycles: open one (and, later, see its status)."""
+"""Appraisal cycles: open one, see its status."""
 
 from __future__ import annotations
 
@@ -64,3 +64,18 @@ def cycle_open(
         text = renderer.render_text(None, "cli/cycle_error", codes=exc.codes, plan=plan)
         raise click.ClickException(text) from exc
     click.echo(renderer.render_text(None, "cli/cycle_opened", plan=plan))
+
+
+@cycle.command("status")
+@click.option("--name", default=None, help="Default: the current cycle, else the latest begun.")
+def cycle_status(name: str | None) -> None:
+    """Show a cycle's phases (open or closed now) and, per OPD, how many have done each step."""
+    from bot.services.obligations import cycle_status as load_status
+
+    settings = settings_or_exit()
+    renderer = renderer_for(settings)
+    now = system_clock()
+    status = with_database(settings, lambda db: load_status(db, name=name, now=now, tz=settings.tz))
+    if status is None:
+        raise click.ClickException(renderer.render_text(None, "notify/cycle_missing", name=name))
+    click.echo(renderer.render_text(None, "notify/cycle_status", status=status))

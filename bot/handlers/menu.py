@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from bot.handlers import assessment, evidence, feedback, objection, results, targets
+from bot.handlers import assessment, evidence, feedback, objection, reminders, results, targets
 from bot.handlers.menu_types import Command
 
-JOURNEYS = (targets, evidence, feedback, assessment, results, objection)
+JOURNEYS = (targets, evidence, feedback, assessment, results, objection, reminders)
 
 CORE_COMMANDS: tuple[Command, ...] = (
     Command("start", "cmd_start"),

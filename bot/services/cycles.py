@@ -17,10 +17,8 @@ Every date can be overridden when the cycle is opened.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import date, datetime, time, timedelta
-from enum import StrEnum
+from datetime import date, datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlmodel import col, select
 
@@ -28,6 +26,25 @@ from bot.db.models import Cycle
 from bot.db.session import Database
 from bot.domain import AuditAction, PeriodKind
 from bot.services.audit import Actor, record
+
+# The phase logic lives in bot.services.phases; these names stay importable from here.
+from bot.services.phases import Phase, end_of_day, is_open, phase_window
+
+__all__ = [
+    "CycleError",
+    "CyclePlan",
+    "Phase",
+    "PhaseOffsets",
+    "current_cycle",
+    "default_name",
+    "end_of_day",
+    "is_open",
+    "open_cycle",
+    "period_end",
+    "phase_window",
+    "plan_cycle",
+    "with_overrides",
+]
 
 ROMAN = ("I", "II", "III", "IV")
 MONTHS_ID = (
@@ -179,37 +196,3 @@ async def current_cycle(db: Database, today: date) -> Cycle | None:
         query = select(Cycle).where(col(Cycle.starts_on) <= today, col(Cycle.ends_on) >= today)
         cycles = list((await session.exec(query)).all())
     return min(cycles, key=lambda cycle: cycle.ends_on - cycle.starts_on, default=None)
-
-
-class Phase(StrEnum):
-    """The parts of a cycle during which people can do something."""
-
-    TARGETS = "targets"
-    EVIDENCE = "evidence"
-    FEEDBACK = "feedback"
-    ASSESSMENT = "assessment"
-    RESULTS = "results"
-
-
-def end_of_day(day: date, tz: ZoneInfo) -> datetime:
-    """The moment a deadline on ``day`` passes: midnight after it, local time."""
-    return datetime.combine(day + timedelta(days=1), time(0), tzinfo=tz)
-
-
-def phase_window(cycle: Cycle, phase: Phase) -> tuple[date, date | None]:
-    """First and last day of a phase (None: open-ended)."""
-    windows: dict[Phase, tuple[date, date | None]] = {
-        Phase.TARGETS: (cycle.starts_on, cycle.targets_due),
-        Phase.EVIDENCE: (cycle.starts_on, cycle.evidence_due),
-        Phase.FEEDBACK: (cycle.feedback_opens, cycle.feedback_due),
-        Phase.ASSESSMENT: (cycle.ends_on, cycle.assessment_due),
-        Phase.RESULTS: (cycle.results_on, None),
-    }
-    return windows[phase]
-
-
-def is_open(cycle: Cycle, phase: Phase, now: datetime, tz: ZoneInfo) -> bool:
-    """Whether ``phase`` of ``cycle`` is open at ``now`` (dates are read in ``tz``)."""
-    first, last = phase_window(cycle, phase)
-    opens = datetime.combine(first, time(0), tzinfo=tz)
-    return opens <= now and (last is None or now < end_of_day(last, tz))

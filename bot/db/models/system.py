@@ -84,6 +84,9 @@ class Outbox(SQLModel, table=True):
     priority: int = 10
     template: str = Field(max_length=100)
     context: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    buttons: list[Any] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False, server_default="[]")
+    )  # rows of inline buttons: [[{"label": <label name>, "data": <callback data>}]]
     language: str | None = Field(default=None, max_length=2)
     status: OutboxStatus = Field(sa_type=enum_column(OutboxStatus, 12))
     attempts: int = 0
