@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, TypeVar
+import sys
+from collections.abc import Awaitable, Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
 import click
 from pydantic import ValidationError
@@ -15,8 +17,10 @@ from bot.render import Renderer
 
 if TYPE_CHECKING:
     from bot.db.session import Database
+    from bot.services.audit import Actor
 
 T = TypeVar("T")
+R = TypeVar("R")
 
 
 def settings_or_exit() -> Settings:
@@ -106,3 +110,36 @@ def feedback() -> None:
 @main.group()
 def export() -> None:
     """Exports for e-Kinerja and reports."""
+
+
+class _Report(Protocol):
+    @property
+    def problems(self) -> Sequence[object]: ...
+
+
+def run_import(
+    file: Path,
+    *,
+    read: Callable[[Path], R],
+    apply: Callable[[Database, R, Actor], Awaitable[_Report]],
+    report_template: str,
+) -> None:
+    """The flow every `kinerja import ...` shares: read the file, apply it, print the report.
+
+    An unreadable file stops with its explanation; a file with problems exits 1 (nothing was
+    imported, the report lists every problem with its row).
+    """
+    from bot.services.audit import Actor
+    from bot.services.tabular import TableError
+
+    settings = settings_or_exit()
+    renderer = renderer_for(settings)
+    try:
+        rows = read(file)
+    except TableError as exc:
+        text = renderer.render_text(None, "cli/table_error", error=exc, file=file.name)
+        raise click.ClickException(text) from exc
+    report = with_database(settings, lambda db: apply(db, rows, Actor.cli()))
+    click.echo(renderer.render_text(None, report_template, report=report, file=file.name))
+    if report.problems:
+        sys.exit(1)

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
-from bot.cli.common import import_group, main, renderer_for, settings_or_exit, with_database
+from bot.cli.common import (
+    import_group,
+    main,
+    renderer_for,
+    run_import,
+    settings_or_exit,
+    with_database,
+)
 from bot.clock import system_clock
 
 if TYPE_CHECKING:
@@ -19,23 +25,14 @@ if TYPE_CHECKING:
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def import_employees_command(file: Path) -> None:
     """Import employees from CSV or XLSX: all rows or none."""
-    from bot.services.audit import Actor
-    from bot.services.personnel import TableError, import_employees, read_table
+    from bot.services.personnel import import_employees, read_table
 
-    settings = settings_or_exit()
-    renderer = renderer_for(settings)
-    try:
-        rows = read_table(file)
-    except TableError as exc:
-        text = renderer.render_text(None, "cli/table_error", error=exc, file=file.name)
-        raise click.ClickException(text) from exc
-    report = with_database(
-        settings,
-        lambda db: import_employees(db, rows, now=system_clock(), actor=Actor.cli()),
+    run_import(
+        file,
+        read=read_table,
+        apply=lambda db, rows, actor: import_employees(db, rows, now=system_clock(), actor=actor),
+        report_template="cli/import_report",
     )
-    click.echo(renderer.render_text(None, "cli/import_report", report=report, file=file.name))
-    if report.problems:
-        sys.exit(1)
 
 
 @main.command()
