@@ -12,7 +12,8 @@ import asyncio
 import itertools
 import os
 import shutil
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import AbstractAsyncContextManager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -20,9 +21,11 @@ import asyncpg
 import pytest
 from sqlalchemy.engine import make_url
 
+from bot.app import KinerjaApp, build_application, polling
 from bot.config import Settings
 from bot.db.migrate import upgrade
 from bot.db.session import Database
+from bot.sandbox import Sandbox
 from tests.support.recording import TEST_TOKEN, RecordingRequest
 
 PG_ENV = "KINERJA_TEST_DATABASE_URL"
@@ -156,3 +159,55 @@ def settings(db_url: str, tmp_path: Path) -> Settings:
         database_url=db_url,
         data_dir=tmp_path,
     )
+
+
+@pytest.fixture
+async def app(
+    settings: Settings, db: Database, clock: FakeClock, recorder: RecordingRequest
+) -> AsyncIterator[KinerjaApp]:
+    """An initialised application whose Bot API calls land in ``recorder`` (handler tests)."""
+    application = build_application(
+        settings, db=db, clock=clock, request=recorder, rate_limiter=False
+    )
+    await application.initialize()
+    recorder.calls.clear()
+    yield application
+    await application.shutdown()
+
+
+# --- end-to-end: the bot as deployed against the Bot API sandbox over HTTP ------------------
+
+E2E_TOKEN = "7000000003:AAFendToEndSandboxTokenNotReal012345"
+
+RunningBot = Callable[[], AbstractAsyncContextManager[KinerjaApp]]
+
+
+@pytest.fixture
+async def sandbox() -> AsyncIterator[Sandbox]:
+    """A started sandbox, stopped after the test."""
+    async with Sandbox(token=E2E_TOKEN, bot_username="kinerja_e2e_bot") as running:
+        yield running
+
+
+@pytest.fixture
+def e2e_settings(sandbox: Sandbox, db_url: str, tmp_path: Path) -> Settings:
+    """Settings pointing the bot at the sandbox and the test database."""
+    return Settings(
+        _env_file=None,
+        telegram_bot_token=E2E_TOKEN,
+        database_url=db_url,
+        data_dir=tmp_path,
+        telegram_api_base_url=sandbox.base_url,
+        telegram_file_base_url=sandbox.base_file_url,
+    )
+
+
+@pytest.fixture
+def running_bot(e2e_settings: Settings) -> RunningBot:
+    """Start a fresh bot process-equivalent (own engine, own Application) on demand."""
+
+    def start() -> AbstractAsyncContextManager[KinerjaApp]:
+        database = Database(e2e_settings.resolved_database_url)
+        return polling(build_application(e2e_settings, db=database), poll_timeout=1)
+
+    return start

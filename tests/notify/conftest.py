@@ -17,7 +17,6 @@ from bot.app import KinerjaApp, build_application
 from bot.config import Settings
 from bot.db.session import Database
 from tests.conftest import FakeClock
-from tests.e2e.conftest import e2e_settings, sandbox  # noqa: F401  (the crash test's sandbox)
 from tests.support.recording import TEST_TOKEN, RecordingRequest
 
 ADMIN_CHAT = -100_500

@@ -11,7 +11,7 @@ from bot.sandbox import Sandbox
 from bot.sandbox.models import BotMessage
 from bot.sandbox.users import SimUser
 from scoring import Predikat, Rating
-from tests.e2e.conftest import RunningBot, e2e_settings, running_bot, sandbox  # noqa: F401
+from tests.e2e.conftest import RunningBot
 from tests.support import factories_objection as f
 
 pytestmark = pytest.mark.e2e
@@ -54,8 +54,8 @@ async def _press(t: Transcript, who: str, user: SimUser, label: str) -> BotMessa
 
 
 async def test_objection_heard_and_changed_end_to_end(
-    sandbox: Sandbox,  # noqa: F811
-    running_bot: RunningBot,  # noqa: F811
+    sandbox: Sandbox,
+    running_bot: RunningBot,
     db: Database,
 ) -> None:
     """Sari objects, Rina asks the rater, Budi answers, Rina changes the rating; both are told."""

@@ -1,22 +1,18 @@
-"""Fixtures of the targets journey: a small Dinas in Triwulan I 2026, the app, the service."""
+"""Fixtures of the targets journey: a small Dinas in Triwulan I 2026 and the service."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
 import pytest
 
-from bot.app import KinerjaApp, build_application
 from bot.config import Settings
 from bot.db.models import Cycle, Employee
 from bot.db.session import Database
 from bot.services.env import ServiceEnv
 from bot.services.targets import TargetService
 from tests.conftest import FakeClock
-from tests.e2e.conftest import e2e_settings, running_bot, sandbox  # noqa: F401  (e2e fixtures)
 from tests.support import factories
-from tests.support.recording import RecordingRequest
 
 AHMAD, SARI, BUDI, RINA, DODI, TAMU = 5001, 5002, 5003, 5004, 5005, 5099
 
@@ -55,17 +51,3 @@ async def org(db: Database) -> Org:
 def service(db: Database, clock: FakeClock, settings: Settings) -> TargetService:
     """The service on the test database and clock."""
     return TargetService(ServiceEnv(db=db, clock=clock, settings=settings))
-
-
-@pytest.fixture
-async def app(
-    settings: Settings, db: Database, clock: FakeClock, recorder: RecordingRequest
-) -> AsyncIterator[KinerjaApp]:
-    """An initialised application whose Bot API calls land in ``recorder``."""
-    application = build_application(
-        settings, db=db, clock=clock, request=recorder, rate_limiter=False
-    )
-    await application.initialize()
-    recorder.calls.clear()
-    yield application
-    await application.shutdown()
