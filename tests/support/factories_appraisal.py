@@ -29,7 +29,7 @@ from bot.domain import (
 )
 from bot.services.assessments import preview
 from scoring import Berakhlak, Direction, OrgPredikat, Predikat, Rating, Relation
-from tests.support import factories
+from tests.support import factories, factories_targets
 
 T0 = datetime(2026, 1, 5, 2, 0, tzinfo=UTC)
 VALUES = tuple(Berakhlak)
@@ -105,24 +105,20 @@ async def target(
     status: TargetStatus = TargetStatus.APPROVED,
 ) -> Target:
     """An approved target (one RHK indicator) of an employee in a cycle."""
-    created = Target(
-        cycle_id=cycle.id or 0,
-        employee_id=person.id or 0,
+    return await factories_targets.target(
+        db,
+        employee=person,
+        cycle=cycle,
         rhk=f"RHK {indicator}",
-        kind=kind,
         indicator=indicator,
-        target_value=None if value is None else Decimal(value),
-        target_low=None if low is None else Decimal(low),
-        target_high=None if high is None else Decimal(high),
+        kind=kind,
+        value=None if value is None else Decimal(value),
+        low=None if low is None else Decimal(low),
+        high=None if high is None else Decimal(high),
         unit=unit,
         direction=direction,
         status=status,
-        created_at=T0,
-        updated_at=T0,
     )
-    async with db.session() as session:
-        session.add(created)
-    return created
 
 
 async def evidence(

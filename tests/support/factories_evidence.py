@@ -17,10 +17,9 @@ from sqlmodel import col, select
 
 from bot.db.models import AuditEvent, Cycle, Employee, Evidence, EvidenceFile, Outbox, Target
 from bot.db.session import Database
-from bot.domain import EvidenceStatus, TargetKind, TargetStatus
+from bot.domain import EvidenceStatus, TargetStatus
 from scoring import Direction
-from tests.support import factories
-from tests.support.factories import T0
+from tests.support import factories, factories_targets
 
 BOSS_TG, SARI_TG, BUDI_TG, OTHER_BOSS_TG = 5101, 5102, 5103, 5104
 
@@ -66,26 +65,19 @@ async def target(
     status: TargetStatus = TargetStatus.APPROVED,
 ) -> Target:
     """A target (an indicator of an RHK), approved unless told otherwise."""
-    assert employee.id is not None
-    assert cycle.id is not None
-    created = Target(
-        cycle_id=cycle.id,
-        employee_id=employee.id,
+    return await factories_targets.target(
+        db,
+        employee=employee,
+        cycle=cycle,
         rhk="Tersusunnya laporan kepegawaian",
-        kind=TargetKind.UTAMA,
         indicator=indicator,
-        target_value=Decimal(value) if value is not None else None,
-        target_low=Decimal(low) if low is not None else None,
-        target_high=Decimal(high) if high is not None else None,
+        value=None if value is None else Decimal(value),
+        low=None if low is None else Decimal(low),
+        high=None if high is None else Decimal(high),
         unit=unit,
         direction=direction,
         status=status,
-        created_at=T0,
-        updated_at=T0,
     )
-    async with db.session() as session:
-        session.add(created)
-    return created
 
 
 async def evidence(

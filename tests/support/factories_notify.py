@@ -25,10 +25,10 @@ from bot.db.models import (
     Target,
 )
 from bot.db.session import Database
-from bot.domain import AssignmentSource, EvidenceStatus, TargetKind, TargetStatus
-from scoring import Direction, Predikat, Rating
+from bot.domain import AssignmentSource, EvidenceStatus, TargetStatus
+from scoring import Predikat, Rating
 from scoring.feedback import Relation
-from tests.support import factories
+from tests.support import factories, factories_targets
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
 _telegram_ids = itertools.count(70_001)
@@ -85,22 +85,16 @@ async def target(
     indicator: str = "Dokumen SOP tersusun",
 ) -> Target:
     """One indicator of the owner's SKP."""
-    row = Target(
-        cycle_id=_id(cycle.id),
-        employee_id=_id(owner.id),
+    return await factories_targets.target(
+        db,
+        employee=owner,
+        cycle=cycle,
         rhk="Tersusunnya SOP layanan",
-        kind=TargetKind.UTAMA,
         indicator=indicator,
-        target_value=Decimal(4),
+        value=4,
         unit="dokumen",
-        direction=Direction.HIGHER,
         status=status,
-        created_at=T0,
-        updated_at=T0,
     )
-    async with db.session() as session:
-        session.add(row)
-    return row
 
 
 async def evidence(
