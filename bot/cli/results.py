@@ -189,8 +189,8 @@ def export_results(cycle_ref: str, fmt: str | None, output: Path) -> None:
         return await service.export_rows(await service.cycle_id_of(cycle_ref))
 
     rows = _refusing(settings, renderer, _rows, "")
-    table = [_cells(renderer, row) for row in rows]
-    (_write_xlsx if chosen == "xlsx" else _write_csv)(output, table)
+    table = [export_cells(renderer, row) for row in rows]
+    (write_xlsx if chosen == "xlsx" else write_csv)(output, table)
     click.echo(renderer.render_text(None, "results/cli_exported", count=len(rows), path=output))
 
 
@@ -206,7 +206,7 @@ def _refusing(
         raise click.ClickException(_refusal(renderer, refused.code, unit)) from refused
 
 
-def _cells(renderer: Renderer, row: ExportRow) -> list[str | int]:
+def export_cells(renderer: Renderer, row: ExportRow) -> list[str | int]:
     """One row in the column order, ratings and predikat with their Indonesian labels."""
     status = renderer.label(EXPORT_LANGUAGE, "results.objection_status", code=row.status_keberatan)
     return [
@@ -225,7 +225,7 @@ def _cells(renderer: Renderer, row: ExportRow) -> list[str | int]:
     ]
 
 
-def _write_csv(path: Path, table: Sequence[Sequence[str | int]]) -> None:
+def write_csv(path: Path, table: Sequence[Sequence[str | int]]) -> None:
     """UTF-8 with a byte-order mark, so Excel opens the names correctly."""
     with path.open("w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle)
@@ -233,7 +233,7 @@ def _write_csv(path: Path, table: Sequence[Sequence[str | int]]) -> None:
         writer.writerows(table)
 
 
-def _write_xlsx(path: Path, table: Sequence[Sequence[str | int]]) -> None:
+def write_xlsx(path: Path, table: Sequence[Sequence[str | int]]) -> None:
     """A sheet for people: bold header, frozen header row, a filter, widths that fit."""
     from openpyxl import Workbook
     from openpyxl.styles import Font, PatternFill

@@ -43,12 +43,13 @@ def run() -> None:
 )
 def demo(output: Path, lang: str) -> None:
     """Run a demonstration regency through the bot, against the local Telegram sandbox."""
-    from bot.demo import run_demo
-
     if not logging.getLogger().isEnabledFor(logging.DEBUG):
         # The demo's own lines tell the story; PTB's start/stop chatter would drown them.
+        # (Before the import below: Alembic logs its plugins as it is imported.)
         for noisy in ("telegram", "apscheduler", "alembic"):
             logging.getLogger(noisy).setLevel(logging.WARNING)
+    from bot.demo import run_demo
+
     try:
         code = asyncio.run(run_demo(output, echo=click.echo, language=lang))
     except FileExistsError as exc:

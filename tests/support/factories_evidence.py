@@ -7,8 +7,6 @@ approved, so evidence can be tested on its own.
 from __future__ import annotations
 
 import hashlib
-import struct
-import zlib
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -17,6 +15,7 @@ from sqlmodel import col, select
 
 from bot.db.models import AuditEvent, Cycle, Employee, Evidence, EvidenceFile, Outbox, Target
 from bot.db.session import Database
+from bot.demo import files
 from bot.domain import EvidenceStatus, TargetStatus
 from scoring import Direction
 from tests.support import factories, factories_targets
@@ -133,46 +132,13 @@ async def outbox(db: Database) -> list[Outbox]:
 
 
 def png(width: int = 2, height: int = 2) -> bytes:
-    """A real, tiny PNG image (grey pixels), built with the standard library."""
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        body = kind + data
-        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
-
-    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
-    raw = b"".join(b"\x00" + b"\x80" * width for _ in range(height))
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", header)
-        + chunk(b"IDAT", zlib.compress(raw))
-        + chunk(b"IEND", b"")
-    )
+    """A real, tiny PNG image (grey pixels): the demo's generator."""
+    return files.png(width, height, 0x80)
 
 
 def pdf(text: str = "Laporan mutasi") -> bytes:
-    """A minimal, valid one-page PDF 1.4 with a line of text."""
-    stream = f"BT /F1 12 Tf 72 720 Td ({text}) Tj ET".encode()
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
-        b"/Resources << /Font << /F1 5 0 R >> >> >>",
-        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-    ]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1,
-        xref,
-    )
-    return bytes(out)
+    """A minimal, valid one-page PDF 1.4 with a line of text: the demo's generator."""
+    return files.pdf(text)
 
 
 def quarter_of(day: date) -> date:
