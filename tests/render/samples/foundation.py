@@ -8,10 +8,8 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
-from bot.demo.linking import Story
 from bot.domain import PeriodKind
 from bot.services.accounts import EmployeeCard, IssuedInvite
 from bot.services.cycles import plan_cycle
@@ -90,27 +88,6 @@ FAILED_IMPORT = ImportReport(
     )
 )
 """An import refused for problems of several kinds, two of them in one row."""
-DEMO_IMPORT = ImportReport(created=42, units_created=12)  # 4 OPDs and 8 sections
-DEMO_STORY = Story(
-    linked=42,
-    foreign_contact_refused=True,
-    stranger_refused=True,
-    invite_linked=True,
-    switched_language="en",
-    transcript=[
-        ("/start", "Halo, Rina! Saya Kinerja Bot, asisten penilaian kinerja ASN."),
-        (
-            "[kontak rekan diteruskan / a colleague's contact]",
-            "Kontak yang Anda kirim bukan milik akun Telegram ini, jadi tidak saya pakai.",
-        ),
-        (
-            "[📱 tombol bagikan nomor / share button]",
-            "✅ Berhasil! Akun Telegram Anda kini tertaut dengan data pegawai:\nRina Marlina",
-        ),
-    ],
-)
-DEMO_FOLDER = Path("/srv/kinerja/demo-output")
-
 _QUARTER = plan_cycle(PeriodKind.QUARTER, date(2026, 1, 1))
 
 TEXT_SAMPLES: dict[str, dict[str, Any]] = {
@@ -125,20 +102,6 @@ TEXT_SAMPLES: dict[str, dict[str, Any]] = {
     "cli/table_error": {
         "error": TableError("missing_columns", columns="nip_atasan, telepon", found="nip, nama"),
         "file": "pegawai-dinkes.csv",
-    },
-    "cli/demo/begin": {"folder": DEMO_FOLDER, "people": 42},
-    "cli/demo/imported": {"report": DEMO_IMPORT, "file": "pegawai.csv"},
-    "cli/demo/sandbox": {"url": "http://127.0.0.1:8081/bot"},
-    "cli/demo/progress": {"done": 40, "total": 42},  # prints on every tenth link and the last
-    "cli/demo/summary": {
-        "people": 42,
-        "linked": 42,
-        "refusals": {"foreign_contact": 1, "no_match": 2},
-        "story": DEMO_STORY,
-        "delivered": 131,
-        "seconds": 9.4,
-        "folder": DEMO_FOLDER,
-        "ok": True,
     },
 }
 """A sample context for every console template (``.txt``), rendered with ``render_text``."""
