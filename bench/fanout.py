@@ -178,7 +178,7 @@ def main() -> None:
     print(
         f"fanout: sent={outcome.sent} seconds={outcome.seconds:.1f} rate={outcome.rate:.2f} "
         f"limit={LIMIT} ratio={ratio:.3f} 429s={outcome.too_many} lost={outcome.lost} "
-        f"duplicated={outcome.duplicated}"
+        f"duplicates={outcome.duplicated}"
     )
 
 
