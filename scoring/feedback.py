@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 from itertools import repeat
-from operator import attrgetter, itemgetter, mul, truediv
+from operator import add, attrgetter, itemgetter, mul, truediv
 from types import MappingProxyType
 
 from scoring.berakhlak import Berakhlak
@@ -157,9 +157,10 @@ class FeedbackSummary:
 
 _RELATIONS: tuple[Relation, ...] = tuple(Relation)
 _SHOWN, _HIDDEN = GroupStatus.SHOWN, GroupStatus.HIDDEN
-_EMPTY: Mapping[Relation, RelationGroup] = MappingProxyType(
-    {rel: RelationGroup(rel, 0, GroupStatus.EMPTY, None) for rel in _RELATIONS}
-)  # shared: the group of a relation nobody responded in
+_EMPTY_GROUPS: dict[Relation, RelationGroup] = {
+    rel: RelationGroup(rel, 0, GroupStatus.EMPTY, None) for rel in _RELATIONS
+}  # shared: the group of a relation nobody responded in; copied, never changed
+_SELF = Relation.SELF
 _SCORES = attrgetter("scores")
 _N_VALUES = len(VALUES)
 
@@ -188,9 +189,13 @@ def aggregate_feedback(
 ) -> FeedbackSummary:
     """Aggregate one ratee's feedback per relation and for all others, hiding small groups."""
     _check_parameters(min_group, trim, weights)
-    by_relation = _group_responses(responses, ratee)
-    groups = {rel: _summarise_group(rel, rs, min_group, trim) for rel, rs in by_relation.items()}
-    shown = {rel: f for rel in OTHERS if (f := groups[rel].figures) is not None}
+    groups = _EMPTY_GROUPS.copy()  # a relation nobody responded in keeps its shared empty group
+    shown: dict[Relation, FeedbackFigures] = {}  # in OTHERS order, as relations are in order
+    for rel, rs in _group_responses(responses, ratee).items():
+        if rs:
+            group = groups[rel] = _summarise_group(rel, rs, min_group, trim)
+            if group.figures is not None and rel is not _SELF:
+                shown[rel] = group.figures
     used = _normalise_weights(shown, weights)
     others = _combine(shown, used)
     return FeedbackSummary(
@@ -232,27 +237,25 @@ def _group_responses(
 def _summarise_group(
     relation: Relation, responses: list[FeedbackResponse], min_group: int, trim: float
 ) -> RelationGroup:
-    """Aggregate one relation, or hide it when too few anonymous raters responded.
+    """Aggregate one relation that has responses, or hide it when too few anonymous raters did.
 
     The same figures as :func:`trimmed_mean` of each value's column and of the raters' totals
     (divided by seven), computed with one cut for all columns.
     """
     n = len(responses)
-    if n == 0:
-        return _EMPTY[relation]
     if n < min_group and relation in ANONYMOUS:
         return RelationGroup(relation, n, _HIDDEN, None)
-    cut = _cut(n, trim)
     scores = list(map(_SCORES, responses))
-    totals = list(map(sum, scores))
+    cut = _cut(n, trim)
     if cut:
         middle = itemgetter(slice(cut, n - cut))
         sums = map(sum, map(middle, map(sorted, zip(*scores))))  # noqa: B905 (all seven)
-        total = sum(middle(sorted(totals)))
+        total = sum(middle(sorted(map(sum, scores))))
     elif n == 1:  # the sum of one score is that score
-        sums, total = iter(scores[0]), totals[0]
-    else:
-        sums, total = map(sum, zip(*scores)), sum(totals)  # noqa: B905 (all seven)
+        sums, total = iter(scores[0]), sum(scores[0])
+    else:  # integer sums: the total of the totals is the total of the columns
+        sums = map(sum, zip(*scores))  # noqa: B905 (all seven)
+        total = sum(map(sum, scores))
     kept = n - 2 * cut
     per_value = dict(zip(VALUES, map(truediv, sums, repeat(kept))))  # noqa: B905 (all seven)
     figures = FeedbackFigures(total / kept / _N_VALUES, MappingProxyType(per_value))
@@ -283,13 +286,12 @@ def _combine(
     if not weights:
         return None
     overall: float = 0
-    columns = []
+    per_value: Iterable[float] = repeat(0)  # each value's running sum, as sum() would add
     for rel, w in weights.items():
         figures = shown[rel]
         overall += figures.overall * w
-        columns.append(map(mul, figures.per_value.values(), repeat(w)))
-    per_value = dict(zip(VALUES, map(sum, zip(*columns))))  # noqa: B905 (all seven)
-    return FeedbackFigures(overall, MappingProxyType(per_value))
+        per_value = map(add, per_value, map(mul, figures.per_value.values(), repeat(w)))
+    return FeedbackFigures(overall, MappingProxyType(dict(zip(VALUES, per_value))))  # noqa: B905
 
 
 def _group_steps(group: RelationGroup, min_group: int, trim: float) -> list[Step]:
