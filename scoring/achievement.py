@@ -27,7 +27,7 @@ SOURCE = "PermenPANRB 8/2021, rumus capaian indikator; domain.md §7"
 _ZERO = Decimal(0)
 _TWO = Decimal(2)
 _HUNDRED = Decimal(100)
-_MUL, _DIV, _SUB = CONTEXT.multiply, CONTEXT.divide, CONTEXT.subtract
+_MUL, _DIV, _SUB, _ADD = CONTEXT.multiply, CONTEXT.divide, CONTEXT.subtract, CONTEXT.add
 
 
 class Direction(Enum):
@@ -71,6 +71,8 @@ def checked_capaian(
     """
     if target_high is not None:
         return _range_value(realisasi, _range_bound(realisasi, target, target_high)[1])
+    if direction is _HIGHER:  # _raw and plain inlined; never below 0: no floor
+        return _ADD(_DIV(_MUL(realisasi, _HUNDRED), target), _ZERO)
     return max(_raw(realisasi, target, direction), _ZERO)
 
 

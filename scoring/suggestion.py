@@ -140,9 +140,13 @@ def suggest_hasil(
     """Return a suggested results rating from indicators, for the rater to weigh (§3, §7)."""
     above_from, below_under = policy.above_from, 100 - policy.below_margin
     levels = tuple([_level(indicator, above_from, below_under) for indicator in indicators])
+    if not levels:
+        return Suggestion(None, levels, "no_indicators", policy)
     counted = _counted(levels, policy)
-    gap = _evidence_gap(levels, counted)
-    rating, reason = (None, gap) if gap else _combine(counted, policy)
+    main = [item.level for item in counted if item.indicator.utama]
+    if not main:
+        return Suggestion(None, levels, "no_main_evidence", policy)
+    rating, reason = _combine([item.level for item in counted], _BELOW in main, policy)
     return Suggestion(rating, levels, reason, policy)
 
 
@@ -166,34 +170,25 @@ def _level(indicator: Indicator, above_from: Decimal, below_under: Decimal) -> I
 
 
 def _combine(
-    counted: Sequence[IndicatorLevel], policy: SuggestionPolicy
-) -> tuple[Rating | None, str]:
-    """Return the suggested rating and a stable reason key, following domain.md §3."""
-    above, meets, below = _tally(counted)
-    main_below = _BELOW in [item.level for item in counted if item.indicator.utama]
+    counted: list[Rating | None], main_below: bool, policy: SuggestionPolicy
+) -> tuple[Rating, str]:
+    """Return the suggested rating and a stable reason key, following domain.md §3.
+
+    ``counted`` are the levels of the counted indicators; ``main_below``: one of them is a main
+    indicator below expectation.
+    """
     if policy.main_below_is_below and main_below:
         return _BELOW, "main_below"
     n = len(counted)
-    if 2 * above > n and not main_below:
+    if 2 * counted.count(_ABOVE) > n:  # most above: enough unless a main indicator is below
+        if main_below:
+            return _MEETS, "main_below_rules_out_above"
         return _ABOVE, "most_above_no_main_below"
-    if 2 * below > n:
+    if 2 * counted.count(_BELOW) > n:
         return _BELOW, "most_below"
-    if 2 * above > n:
-        return _MEETS, "main_below_rules_out_above"
-    if 2 * meets > n:
+    if 2 * counted.count(_MEETS) > n:
         return _MEETS, "most_meets"
     return _MEETS, "no_majority"
-
-
-def _evidence_gap(
-    levels: Sequence[IndicatorLevel], counted: Sequence[IndicatorLevel]
-) -> str | None:
-    """Return why there is no evidence to suggest from, or None when there is."""
-    if not levels:
-        return "no_indicators"
-    if not any(item.indicator.utama for item in counted):
-        return "no_main_evidence"
-    return None
 
 
 def _tally(items: Sequence[IndicatorLevel]) -> tuple[int, int, int]:
