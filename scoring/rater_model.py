@@ -83,8 +83,9 @@ class Design:
         self.n_e = list(map(n_e.__getitem__, range(len(self.ratee_ids))))
         self.ends_r, self.ends_e = list(accumulate(self.n_r)), list(accumulate(self.n_e))
         self.starts_r = [0, *self.ends_r[:-1]]
-        self.by_r = _order(self.obs_r, self.obs_e, len(self.ratee_ids))
         by_e = _order(self.obs_e, self.obs_r, len(self.rater_ids))
+        # by_e is by (ratee, rater); a stable sort by rater gives (rater, ratee), ties kept
+        self.by_r = sorted(by_e, key=self.obs_r.__getitem__)
         self.responses_by_e = list(map(responses.__getitem__, by_e))
         self.sum_r = segment_sums(map(self.y.__getitem__, self.by_r), self.ends_r)
         self.sum_e = segment_sums(map(self.y.__getitem__, by_e), self.ends_e)
