@@ -8,9 +8,8 @@ kinerja export results --cycle ID [--format csv|xlsx] -o FILE
 
 from __future__ import annotations
 
-import csv
 import sys
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
@@ -27,22 +26,6 @@ if TYPE_CHECKING:
     from bot.db.session import Database
     from bot.services.results import ExportRow, ResultService
 
-COLUMNS = (
-    "nip",
-    "nama",
-    "jabatan",
-    "unit",
-    "opd",
-    "periode",
-    "hasil_kerja",
-    "perilaku_kerja",
-    "predikat",
-    "jumlah_bukti",
-    "jumlah_umpan_balik",
-    "status_keberatan",
-)
-EXPORT_LANGUAGE = "id"  # e-Kinerja and BKPSDM read Indonesian labels
-MAX_WIDTH = 60
 T = TypeVar("T")
 CYCLE_HELP = "The cycle's id or name, e.g. 'Triwulan I 2026'."
 
@@ -178,6 +161,8 @@ async def _publish_unit(
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
 def export_results(cycle_ref: str, fmt: str | None, output: Path) -> None:
     """Write a cycle's published results as CSV or XLSX (one row per employee)."""
+    from bot.exports import write_results  # openpyxl loads only for this command
+
     settings = settings_or_exit()
     renderer = renderer_for(settings)
     chosen = fmt or output.suffix.lower().lstrip(".")
@@ -189,8 +174,7 @@ def export_results(cycle_ref: str, fmt: str | None, output: Path) -> None:
         return await service.export_rows(await service.cycle_id_of(cycle_ref))
 
     rows = _refusing(settings, renderer, _rows, "")
-    table = [export_cells(renderer, row) for row in rows]
-    (write_xlsx if chosen == "xlsx" else write_csv)(output, table)
+    write_results(output, rows, renderer, xlsx=chosen == "xlsx")
     click.echo(renderer.render_text(None, "results/cli_exported", count=len(rows), path=output))
 
 
@@ -204,59 +188,6 @@ def _refusing(
         return with_database(settings, work)
     except ResultRefused as refused:
         raise click.ClickException(_refusal(renderer, refused.code, unit)) from refused
-
-
-def export_cells(renderer: Renderer, row: ExportRow) -> list[str | int]:
-    """One row in the column order, ratings and predikat with their Indonesian labels."""
-    status = renderer.label(EXPORT_LANGUAGE, "results.objection_status", code=row.status_keberatan)
-    return [
-        row.nip,
-        row.nama,
-        row.jabatan,
-        row.unit,
-        row.opd,
-        row.periode,
-        row.hasil_kerja.label,
-        row.perilaku_kerja.label,
-        row.predikat.label,
-        row.jumlah_bukti,
-        row.jumlah_umpan_balik,
-        status,
-    ]
-
-
-def write_csv(path: Path, table: Sequence[Sequence[str | int]]) -> None:
-    """UTF-8 with a byte-order mark, so Excel opens the names correctly."""
-    with path.open("w", encoding="utf-8-sig", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(COLUMNS)
-        writer.writerows(table)
-
-
-def write_xlsx(path: Path, table: Sequence[Sequence[str | int]]) -> None:
-    """A sheet for people: bold header, frozen header row, a filter, widths that fit."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font, PatternFill
-    from openpyxl.utils import get_column_letter
-
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None  # noqa: S101  (a new workbook has one sheet)
-    sheet.title = "Hasil"
-    sheet.append(list(COLUMNS))
-    for row in table:
-        sheet.append(list(row))
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-        cell.fill = PatternFill("solid", fgColor="DDEBF7")
-    for cell in sheet["A"][1:]:
-        cell.number_format = "@"  # NIP is text: 18 digits would lose precision as a number
-    for index, name in enumerate(COLUMNS, start=1):
-        longest = max([len(name), *(len(str(row[index - 1])) for row in table)])
-        sheet.column_dimensions[get_column_letter(index)].width = min(longest + 2, MAX_WIDTH)
-    sheet.freeze_panes = "A2"
-    sheet.auto_filter.ref = sheet.dimensions
-    book.save(path)
 
 
 def _decimal(text: str | None) -> Decimal | None:

@@ -1,8 +1,8 @@
 """Chapter: the results export, written as `kinerja export results` writes it, then read back.
 
-The rows come from the results service; the CSV and XLSX files are written by the command's own
-writers into the demo folder. The demo then reads both files back and checks, row by row, that
-every employee's predikat is the one the matrix gives for their two ratings (``scoring``).
+The rows come from the results service; the command's writers (``bot.exports``) put the CSV and
+XLSX files into the demo folder. The demo then reads both files back and checks, row by row,
+that every employee's predikat is the one the matrix gives for their two ratings (``scoring``).
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 
-from bot.cli.results import COLUMNS, export_cells, write_csv, write_xlsx
 from bot.demo.story import Stage, moment
+from bot.exports import COLUMNS, write_results
 from bot.services.results import ResultService
 from scoring import Predikat, Rating, predikat
 
@@ -66,10 +66,9 @@ async def export_results(stage: Stage, cycle_id: int, folder: Path, objector: in
     """Play the chapter (14 April); see the module."""
     await stage.advance(moment(4, 14, 10))
     rows = await ResultService(stage.env).export_rows(cycle_id)
-    table = [export_cells(stage.renderer, row) for row in rows]
     paths = folder / CSV_FILE, folder / XLSX_FILE
-    write_csv(paths[0], table)
-    write_xlsx(paths[1], table)
+    write_results(paths[0], rows, stage.renderer, xlsx=False)
+    write_results(paths[1], rows, stage.renderer, xlsx=True)
     expected = {m.person.nip for m in stage.members if m.superior is not None}
     from_csv, from_xlsx = _read_csv(paths[0]), _read_xlsx(paths[1])
     stage.check(list(from_csv[0]) == list(COLUMNS), "export_columns")

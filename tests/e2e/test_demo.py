@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli.results import COLUMNS
 from bot.demo import play, run_demo
 from bot.demo.chat import DemoFailure
 from bot.demo.story import Stage
+from bot.exports import COLUMNS
 from scoring import Predikat, Rating, predikat
 from tests.conftest import PG_ENV
 

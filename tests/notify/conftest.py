@@ -6,7 +6,6 @@ import json
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,7 +16,7 @@ from bot.app import KinerjaApp, build_application
 from bot.config import Settings
 from bot.db.session import Database
 from tests.conftest import FakeClock
-from tests.support.recording import TEST_TOKEN, RecordingRequest
+from tests.support.recording import RecordingRequest
 
 ADMIN_CHAT = -100_500
 
@@ -88,15 +87,9 @@ def quarter_clock() -> FakeClock:
 
 
 @pytest.fixture
-def notify_settings(db_url: str, tmp_path: Path) -> Settings:
-    """A deployment with a BKPSDM admin chat."""
-    return Settings(
-        _env_file=None,
-        telegram_bot_token=TEST_TOKEN,
-        database_url=db_url,
-        data_dir=tmp_path,
-        admin_chat_id=ADMIN_CHAT,
-    )
+def notify_settings(settings: Settings) -> Settings:
+    """The test deployment, with a BKPSDM admin chat."""
+    return settings.model_copy(update={"admin_chat_id": ADMIN_CHAT})
 
 
 @pytest.fixture
