@@ -21,7 +21,7 @@ from bot.domain import EmployeeStatus, PostType
 from bot.services import tabular
 from bot.services.nip import NIP_CODES, check_nip, normalise_nip, shape_problem
 from bot.services.phones import PHONE_CODES, PhoneError, normalise_phone
-from bot.services.tabular import RowProblem, TableRow, TableSpec
+from bot.services.tabular import RowProblem, RowProblems, TableRow, TableSpec
 
 _PHONE_HEADERS = ("no_hp", "nomor_hp", "no_telepon", "nomor_telepon", "telp", "hp")
 EMPLOYEE_TABLE = TableSpec(
@@ -112,22 +112,9 @@ class Stored:
     superiors: Mapping[str, str | None]  # each one's superior's NIP; None for nobody
 
 
-class _Collector:
-    """The problems of one row."""
-
-    def __init__(self, row: TableRow) -> None:
-        self.row = row.number
-        self.items: list[RowProblem] = list(row.problems)
-        self.bad_cells = {problem.column for problem in row.problems}
-
-    def add(self, column: str, code: str, params: Mapping[str, str] | None = None) -> None:
-        """Note a problem in ``column``."""
-        self.items.append(RowProblem(self.row, column, code, dict(params or {})))
-
-
 def check_row(row: TableRow, today: date) -> tuple[Keys, Record | None, list[RowProblem]]:
     """A row's keys for the checks across rows, its record when clean, and its own problems."""
-    out = _Collector(row)
+    out = RowProblems(row)
     values = row.values
     status = _status(values.get("status_pegawai", ""), out)
     nip = _own_nip(values.get("nip", ""), status, today, out)
@@ -144,7 +131,7 @@ def check_row(row: TableRow, today: date) -> tuple[Keys, Record | None, list[Row
     return keys, fields, []
 
 
-def _status(value: str, out: _Collector) -> EmployeeStatus | None:
+def _status(value: str, out: RowProblems) -> EmployeeStatus | None:
     if not value:
         return EmployeeStatus.PNS
     status = _STATUSES.get(_words(value))
@@ -153,7 +140,9 @@ def _status(value: str, out: _Collector) -> EmployeeStatus | None:
     return status
 
 
-def _own_nip(value: str, status: EmployeeStatus | None, today: date, out: _Collector) -> str | None:
+def _own_nip(
+    value: str, status: EmployeeStatus | None, today: date, out: RowProblems
+) -> str | None:
     """The row's NIP when it has the shape of one (it may still break a PNS rule)."""
     if "nip" in out.bad_cells:
         return None
@@ -167,7 +156,7 @@ def _own_nip(value: str, status: EmployeeStatus | None, today: date, out: _Colle
     return None if shape_problem(nip) else nip
 
 
-def _superior_nip(value: str, out: _Collector) -> str | None:
+def _superior_nip(value: str, out: RowProblems) -> str | None:
     nip = normalise_nip(value)
     if not nip or "nip_atasan" in out.bad_cells:
         return None
@@ -178,7 +167,7 @@ def _superior_nip(value: str, out: _Collector) -> str | None:
     return nip
 
 
-def _phone(value: str, out: _Collector) -> str | None:
+def _phone(value: str, out: RowProblems) -> str | None:
     if not value:
         out.add("telepon", "required")
         return None
@@ -189,7 +178,9 @@ def _phone(value: str, out: _Collector) -> str | None:
         return None
 
 
-def _text(values: Mapping[str, str], column: str, out: _Collector, *, required: bool = True) -> str:
+def _text(
+    values: Mapping[str, str], column: str, out: RowProblems, *, required: bool = True
+) -> str:
     text = " ".join(values.get(column, "").split())
     if required and not text:
         out.add(column, "required")
@@ -198,7 +189,7 @@ def _text(values: Mapping[str, str], column: str, out: _Collector, *, required: 
     return text
 
 
-def _post_type(value: str, out: _Collector) -> PostType | None:
+def _post_type(value: str, out: RowProblems) -> PostType | None:
     if not value:
         out.add("jenis_jabatan", "required")
         return None

@@ -71,6 +71,19 @@ class TableRow:
     problems: tuple[RowProblem, ...] = ()
 
 
+class RowProblems:
+    """The problems of one row as its checks find them, starting with those of its cells."""
+
+    def __init__(self, row: TableRow) -> None:
+        self.row = row.number
+        self.items: list[RowProblem] = list(row.problems)
+        self.bad_cells = {problem.column for problem in row.problems}
+
+    def add(self, column: str, code: str, params: Mapping[str, str] | None = None) -> None:
+        """Note a problem in ``column``."""
+        self.items.append(RowProblem(self.row, column, code, dict(params or {})))
+
+
 @dataclass(frozen=True, slots=True)
 class TableSpec:
     """What a table must look like: its columns, header aliases, and text-only columns.

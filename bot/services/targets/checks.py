@@ -27,7 +27,7 @@ from typing import TypeVar
 from bot.domain import TargetKind
 from bot.services import tabular
 from bot.services.nip import normalise_nip, shape_problem
-from bot.services.tabular import RowProblem, TableRow, TableSpec
+from bot.services.tabular import RowProblem, RowProblems, TableRow, TableSpec
 from scoring import Direction
 
 T = TypeVar("T")
@@ -198,22 +198,9 @@ def cycle_key(name: str) -> str:
     return clean_text(name).casefold()
 
 
-class _Collector:
-    """The problems of one row."""
-
-    def __init__(self, row: TableRow) -> None:
-        self.row = row.number
-        self.items: list[RowProblem] = list(row.problems)
-        self.bad_cells = {problem.column for problem in row.problems}
-
-    def add(self, column: str, code: str, params: Mapping[str, str] | None = None) -> None:
-        """Note a problem in ``column``."""
-        self.items.append(RowProblem(self.row, column, code, dict(params or {})))
-
-
 def check_row(row: TableRow, known: Known) -> tuple[Record | None, list[RowProblem]]:
     """The row's record when it is clean, and its own problems."""
-    out = _Collector(row)
+    out = RowProblems(row)
     values = row.values
     employee_id = _employee(values.get("nip", ""), known, out)
     cycle_id = _cycle(values.get("periode", ""), known, out)
@@ -244,7 +231,7 @@ def check_row(row: TableRow, known: Known) -> tuple[Record | None, list[RowProbl
     return record, []
 
 
-def _employee(value: str, known: Known, out: _Collector) -> int | None:
+def _employee(value: str, known: Known, out: RowProblems) -> int | None:
     if "nip" in out.bad_cells:
         return None
     nip = normalise_nip(value)
@@ -261,7 +248,7 @@ def _employee(value: str, known: Known, out: _Collector) -> int | None:
     return employee_id
 
 
-def _cycle(value: str, known: Known, out: _Collector) -> int | None:
+def _cycle(value: str, known: Known, out: RowProblems) -> int | None:
     if not value.strip():
         out.add("periode", "required")
         return None
@@ -272,7 +259,7 @@ def _cycle(value: str, known: Known, out: _Collector) -> int | None:
 
 
 def _text(
-    values: Mapping[str, str], column: str, out: _Collector, limit: int, *, required: bool = True
+    values: Mapping[str, str], column: str, out: RowProblems, limit: int, *, required: bool = True
 ) -> str:
     text = clean_text(values.get(column, ""))
     if required and not text:
@@ -283,7 +270,7 @@ def _text(
 
 
 def _choice(
-    value: str, column: str, spellings: Mapping[str, T], code: str, out: _Collector
+    value: str, column: str, spellings: Mapping[str, T], code: str, out: RowProblems
 ) -> T | None:
     if not value.strip():
         out.add(column, "required")
@@ -295,7 +282,7 @@ def _choice(
 
 
 def _figures(
-    values: Mapping[str, str], direction: Direction | None, out: _Collector
+    values: Mapping[str, str], direction: Direction | None, out: RowProblems
 ) -> tuple[Decimal | None, Decimal | None, Decimal | None]:
     """The target, or the range's bounds, as the direction asks; problems noted in ``out``."""
     value = _amount(values, "target", out)
@@ -316,12 +303,12 @@ def _figures(
     return value, low, high
 
 
-def _absent(values: Mapping[str, str], column: str, code: str, out: _Collector) -> None:
+def _absent(values: Mapping[str, str], column: str, code: str, out: RowProblems) -> None:
     if values.get(column):
         out.add(column, code)
 
 
-def _amount(values: Mapping[str, str], column: str, out: _Collector) -> Decimal | None:
+def _amount(values: Mapping[str, str], column: str, out: RowProblems) -> Decimal | None:
     text = values.get(column, "")
     if not text:
         return None
