@@ -40,10 +40,8 @@ class Departures:
 class AssessmentStory:
     """What the chapter did, for the summary."""
 
-    assessed: int
     followed: int  # results ratings equal to the suggestion
     departures: Departures
-    late_head: int
 
 
 def choose_departures(stage: Stage) -> Departures:
@@ -139,4 +137,4 @@ async def assess(stage: Stage, cycle_id: int) -> AssessmentStory:
     stage.line("assessed_late", name=stage.members[late].name, people=len(stage.staff_of(late)))
     rows = await _stored(stage)
     _check(stage, rows, departures)
-    return AssessmentStory(len(rows), followed, departures, late)
+    return AssessmentStory(followed, departures)

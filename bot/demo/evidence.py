@@ -49,9 +49,6 @@ class EvidenceStory:
 
     in_chat: int
     by_service: int
-    files: int
-    file_bytes: int
-    verified: int
 
 
 def _attachment(position: int, name: str) -> Attachment:
@@ -91,7 +88,7 @@ async def _attach(chat: Chat, attachment: Attachment) -> None:
         await chat.document(attachment.data, attachment.name or "", attachment.mime)
 
 
-async def _in_chat(stage: Stage, index: int, position: int) -> tuple[int, Attachment]:
+async def _in_chat(stage: Stage, index: int, position: int) -> int:
     """One person sends their first indicator's realisation with a file; the evidence id."""
     chat, target = stage.chat(index), (await _targets(stage, index))[0]
     value = _realisation(stage, index, target)
@@ -108,7 +105,7 @@ async def _in_chat(stage: Stage, index: int, position: int) -> tuple[int, Attach
     await chat.choose("_done")
     await (chat.choose("_skip") if position % 2 else chat.say(NOTE))
     await chat.choose("_send")
-    return await _stored(stage, target, value, attachment), attachment
+    return await _stored(stage, target, value, attachment)
 
 
 async def _stored(stage: Stage, target: Target, value: Decimal, attachment: Attachment) -> int:
@@ -175,11 +172,9 @@ async def send_evidence(stage: Stage) -> EvidenceStory:
     heads = [stage.find(plan_head, unit) for plan_head, unit in _HEADS]
     in_chat = [i for head in heads for i in stage.staff_of(head)]
     sent: dict[int, list[int]] = {head: [] for head in heads}
-    attachments = []
     for position, index in enumerate(in_chat):
-        item, attachment = await _in_chat(stage, index, position)
+        item = await _in_chat(stage, index, position)
         sent[stage.members[index].superior or 0].append(item)
-        attachments.append(attachment)
     stage.line("evidence_chat", people=len(in_chat), units=IN_CHAT)
     rest = [m.index for m in stage.members if m.index not in in_chat]
     by_service = await _by_service(stage, EvidenceService(stage.env), [*in_chat, *rest])
@@ -193,13 +188,7 @@ async def send_evidence(stage: Stage) -> EvidenceStory:
     stage.line("evidence_verified", heads=[stage.members[h].name for h in heads], items=verified)
     total = await _count(stage, col(Evidence.id).is_not(None))
     stage.check(total == await _approved(stage), "evidence_incomplete", f"{total}")
-    return EvidenceStory(
-        in_chat=len(in_chat),
-        by_service=by_service,
-        files=len(attachments),
-        file_bytes=sum(len(a.data) for a in attachments),
-        verified=verified,
-    )
+    return EvidenceStory(in_chat=len(in_chat), by_service=by_service)
 
 
 _HEADS = (("Kepala Puskesmas Bangko", IN_CHAT[0]), ("Kepala SMP Negeri 1 Bangko", IN_CHAT[1]))

@@ -32,7 +32,6 @@ class ExportStory:
     xlsx: Path
     rows: int
     distribution: tuple[tuple[str, int], ...]  # (predikat value, count), best first
-    objection_status: str  # the objector's row, as exported
 
 
 def _read_csv(path: Path) -> list[dict[str, str]]:
@@ -62,7 +61,7 @@ def _check_rows(stage: Stage, rows: list[dict[str, str]], expected: set[str], na
         stage.check(found is predikat(hasil, perilaku), "export_not_matrix", row["nip"])
 
 
-async def export_results(stage: Stage, cycle_id: int, folder: Path, objector: int) -> ExportStory:
+async def export_results(stage: Stage, cycle_id: int, folder: Path) -> ExportStory:
     """Play the chapter (14 April); see the module."""
     await stage.advance(moment(4, 14, 10))
     rows = await ResultService(stage.env).export_rows(cycle_id)
@@ -76,12 +75,10 @@ async def export_results(stage: Stage, cycle_id: int, folder: Path, objector: in
     _check_rows(stage, from_xlsx, expected, XLSX_FILE)
     stage.check(from_csv == from_xlsx, "export_files_differ")
     counts = Counter(PREDIKATS[row["predikat"]] for row in from_csv)
-    objected = next(row for row in from_csv if row["nip"] == stage.members[objector].person.nip)
     stage.line("exported", rows=len(from_csv), csv=paths[0], xlsx=paths[1])
     return ExportStory(
         csv=paths[0],
         xlsx=paths[1],
         rows=len(from_csv),
         distribution=tuple((p.value, counts[p]) for p in reversed(Predikat)),
-        objection_status=objected["status_keberatan"],
     )

@@ -21,7 +21,7 @@ from bot.demo.truth import SEED, examples
 from bot.handlers.feedback import RATE
 from bot.services.audit import Actor
 from bot.services.feedback import FeedbackService
-from bot.services.feedback_admin import AssignmentAdmin, AssignReport
+from bot.services.feedback_admin import AssignmentAdmin
 from scoring import Berakhlak
 
 COMMENT = "Terima kasih atas kerja samanya selama triwulan ini"
@@ -41,7 +41,6 @@ SILENT = (  # raters who never answer: reminded, then reported late to their sup
 class FeedbackStory:
     """What the chapter did, for the summary."""
 
-    drawn: AssignReport
     in_chat: int
     by_service: int
     unanswered: int
@@ -114,7 +113,7 @@ async def give_feedback(stage: Stage, cycle: str) -> FeedbackStory:
     stage.line("feedback_service", items=by_service, silent=len(silent), unanswered=unanswered)
     stage.check(await _answered(stage) == len(chosen) + by_service, "feedback_not_stored")
     await stage.advance(moment(4, 6, 8))
-    return FeedbackStory(drawn, len(chosen), by_service, unanswered)
+    return FeedbackStory(len(chosen), by_service, unanswered)
 
 
 async def _answered(stage: Stage) -> int:

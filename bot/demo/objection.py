@@ -36,8 +36,6 @@ class ObjectionStory:
     rater: str
     before: Predikat
     after: Predikat
-    decision: ObjectionDecision
-    told: int  # parties who received the decision
 
 
 async def _rows(stage: Stage, employee_id: int) -> tuple[Result, Assessment]:
@@ -128,6 +126,4 @@ async def object_to_result(stage: Stage, employee: int) -> ObjectionStory:
         stage.members[rater].name,
         before,
         changed.predikat,
-        ObjectionDecision.CHANGE,
-        2,
     )

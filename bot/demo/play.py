@@ -68,7 +68,7 @@ class Play:
         stage.chapter(8, "objection")
         told["objection"] = await object_to_result(stage, objector)
         stage.chapter(9, "export")
-        told["export"] = await export_results(stage, cycle_id, self.folder, objector)
+        told["export"] = await export_results(stage, cycle_id, self.folder)
 
     async def _link(self) -> None:
         """Everyone links their account (the first chapter); the refusals really happened."""

@@ -9,23 +9,21 @@ simulated time, and checks every outcome in the database, never by the bot's wor
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
-from sqlmodel import col, func, select
+from sqlmodel import select
 
 from bot.app import KinerjaApp
-from bot.db.models import Employee, Outbox
+from bot.db.models import Employee
 from bot.db.session import Database
 from bot.demo.chat import Chat, DemoFailure
 from bot.demo.linking import FIRST_TELEGRAM_ID
 from bot.demo.regency import Person
 from bot.demo.truth import Truth
-from bot.domain import OutboxStatus
 from bot.notify.scheduler import scheduler_of
 from bot.notify.simulation import SimulatedClock, advance_to
 from bot.render import Renderer
@@ -96,7 +94,6 @@ class Stage:
         self.people = list(people)
         self.truth = Truth.draw(len(people))
         self.members: list[Member] = []
-        self.scheduled: Counter[str] = Counter()  # what the scheduler planned, by kind
         self._chats: dict[int, Chat] = {}
 
     @property
@@ -165,19 +162,9 @@ class Stage:
         await advance_to(self.app, self.clock, when, on_tick=self._ticked)
 
     async def _ticked(self, report: TickReport, sent: int) -> None:
-        for kind in ("reminders", "late_lists", "summaries", "digests"):
-            self.scheduled[kind] += getattr(report, kind)
         if report.planned or report.opened or report.closed:
             self.line("tick", report=report, sent=sent)
 
     async def settle(self) -> None:
         """Send what the outbox holds for now and wait for it (notices, decisions)."""
         await scheduler_of(self.app).drain_now()
-
-    async def sent(self, kind: str) -> int:
-        """Notifications of one kind the outbox has sent so far."""
-        async with self.db.session() as session:
-            query = select(func.count()).where(
-                col(Outbox.kind) == kind, col(Outbox.status) == OutboxStatus.SENT
-            )
-            return int((await session.exec(query)).one())

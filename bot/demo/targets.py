@@ -38,7 +38,6 @@ class TargetsStory:
     imported: TargetImportReport
     late_import: TargetImportReport
     in_chat: int
-    indicators: int
     reminded: str  # who got the reminder shown
     reminder: str  # the reminder as they saw it
     boss: str  # who got the list of who is late
@@ -197,7 +196,6 @@ async def agree_targets(stage: Stage, folder: Path, cycle: str) -> TargetsStory:
         imported=imported,
         late_import=late_import,
         in_chat=len(in_chat),
-        indicators=indicators,
         reminded=stage.members[late_chat].name,
         reminder=reminder,
         boss=stage.members[boss].name,
