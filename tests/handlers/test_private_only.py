@@ -340,3 +340,23 @@ async def test_when_the_group_line_fails_nothing_else_runs(
     assert flaky.refused == [(GROUP, 403)]
     assert flaky.calls == []
     assert await _drafts(db) == []
+
+
+async def test_the_command_menu_in_groups_offers_only_the_way_to_the_private_chat(
+    settings: Settings, db: Database, clock: FakeClock
+) -> None:
+    """Typing "/" in a group lists /start alone, described as opening the private chat."""
+    recorder = RecordingRequest()
+    application = build_application(settings, db=db, clock=clock, request=recorder)
+    await application.initialize()
+    await application.shutdown()
+    in_groups = {
+        call.params.get("language_code"): call.params["commands"]
+        for call in recorder.calls
+        if call.method == "setMyCommands"
+        and call.params.get("scope") == {"type": "all_group_chats"}
+    }
+    assert in_groups == {
+        None: [{"command": "start", "description": "Buka chat pribadi dengan bot"}],
+        "en": [{"command": "start", "description": "Open the private chat with the bot"}],
+    }
