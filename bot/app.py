@@ -15,7 +15,12 @@ from contextlib import asynccontextmanager
 from datetime import timedelta
 from typing import Any, cast
 
-from telegram import BotCommand, BotCommandScopeDefault, Update
+from telegram import (
+    BotCommand,
+    BotCommandScopeAllGroupChats,
+    BotCommandScopeDefault,
+    Update,
+)
 from telegram.constants import ParseMode
 from telegram.ext import (
     Application,
@@ -167,12 +172,17 @@ def build_application(
 
 
 async def _set_commands(application: KinerjaApp) -> None:
+    """The command menu; in groups only /start, the way to the private chat where all works."""
     renderer: Renderer = application.bot_data[DEPS_KEY].renderer
     for language in LANGUAGES:
         commands = [BotCommand(c.name, renderer.label(language, c.label)) for c in COMMANDS]
         code = None if language == renderer.default_language else language
         await application.bot.set_my_commands(
             commands, scope=BotCommandScopeDefault(), language_code=code
+        )
+        in_groups = [BotCommand("start", renderer.label(language, "privacy.cmd_start_in_group"))]
+        await application.bot.set_my_commands(
+            in_groups, scope=BotCommandScopeAllGroupChats(), language_code=code
         )
 
 

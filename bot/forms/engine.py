@@ -79,13 +79,11 @@ class FormEngine:
     async def cancel(self, update: Update, context: Context) -> None:
         """/batal: drop the open form."""
         user = update.effective_user
-        if user is None:
-            return
-        language = await context.language_of(update)
-        draft = await context.deps.drafts.current(user.id)
-        if draft is None or draft.form not in self.forms:
+        draft, _ = await self._open_draft(update, context)
+        if user is None or draft is None:
             await self._nothing_open(update, context)
             return
+        language = await context.language_of(update)
         await context.deps.drafts.cancel(user.id)
         title = context.deps.renderer.label(language, self.forms[draft.form].title)
         text = context.deps.renderer.render(language, "forms/cancelled", title=title)
@@ -331,11 +329,16 @@ class FormEngine:
     async def _open_draft(
         self, update: Update, context: Context
     ) -> tuple[DraftState | None, FormContext | None]:
-        user = update.effective_user
-        if user is None:
+        """The sender's open form, if it was opened in the chat this update comes from.
+
+        A form lives in one chat (``Draft.chat_id``): an answer, a press or /lanjut from any
+        other chat neither moves it nor makes it speak, so it never moves into a group.
+        """
+        user, chat = update.effective_user, update.effective_chat
+        if user is None or chat is None:
             return None, None
         draft = await context.deps.drafts.current(user.id)
-        if draft is None or draft.form not in self.forms:
+        if draft is None or draft.form not in self.forms or draft.chat_id != chat.id:
             return None, None
         return draft, await self._context(context, user.id, draft.chat_id, draft.answers)
 

@@ -2,10 +2,13 @@
 
 Groups run in order for every update:
 
+- ``-3`` lets through only private chats with the bot (and membership changes): a group gets at
+  most one line pointing to the private chat, so no journey below can speak in a group
+  (:mod:`bot.handlers.privacy`);
 - ``-2`` drops replays (update ids already processed);
-- ``-1`` gives a private message to the open form, if any (and stops there);
+- ``-1`` gives a message to the open form, if any (and stops there);
 - ``0`` holds the journeys; within a group the first matching handler wins, so the fallback
-  comes last and catches any private message nothing took, so people always get a next step.
+  comes last and catches any message nothing took, so people always get a next step.
 """
 
 from __future__ import annotations
@@ -23,11 +26,11 @@ from telegram.ext import (
 )
 
 from bot.forms.spec import Form
-from bot.handlers import errors, forms, help, language, start, updates
+from bot.handlers import errors, forms, help, language, privacy, start, updates
 from bot.handlers.context import Context
 from bot.handlers.menu import JOURNEYS
 
-REPLAY_GROUP, FORM_GROUP, JOURNEY_GROUP = -2, -1, 0
+PRIVACY_GROUP, REPLAY_GROUP, FORM_GROUP, JOURNEY_GROUP = -3, -2, -1, 0
 
 FORMS: tuple[Form, ...] = tuple(form for journey in JOURNEYS for form in journey.FORMS)
 ACTIONS: dict[str, forms.ActionHandler] = {
@@ -37,10 +40,9 @@ ACTIONS: dict[str, forms.ActionHandler] = {
 
 def register(application: Application[Any, Context, Any, Any, Any, Any]) -> None:
     """Register every handler and the error handler, in order."""
-    private = filters.ChatType.PRIVATE
     application.add_handler(TypeHandler(Update, updates.skip_processed), group=REPLAY_GROUP)
     application.add_handler(
-        MessageHandler(private & filters.UpdateType.MESSAGE & ~filters.COMMAND, forms.answer),
+        MessageHandler(filters.UpdateType.MESSAGE & ~filters.COMMAND, forms.answer),
         group=FORM_GROUP,
     )
     application.add_handlers(
@@ -58,6 +60,15 @@ def register(application: Application[Any, Context, Any, Any, Any, Any]) -> None
     for journey in JOURNEYS:
         application.add_handlers(journey.HANDLERS, group=JOURNEY_GROUP)
     application.add_handler(
-        MessageHandler(private & filters.UpdateType.MESSAGE, help.fallback), group=JOURNEY_GROUP
+        MessageHandler(filters.UpdateType.MESSAGE, help.fallback), group=JOURNEY_GROUP
     )
+    commands = {
+        command
+        for handlers in application.handlers.values()
+        for handler in handlers
+        if isinstance(handler, CommandHandler)
+        for command in handler.commands
+    }
+    gate = privacy.PrivateChatGate(commands)
+    application.add_handler(TypeHandler(Update, gate), group=PRIVACY_GROUP)
     application.add_error_handler(errors.report)

@@ -373,12 +373,10 @@ async def _send(update: Update, context: Context, template: str, **values: Any) 
     )
 
 
-_PRIVATE = filters.ChatType.PRIVATE
-
 HANDLERS: list[BaseHandler[Update, Context, object]] = [
-    CommandHandler(["bukti", "evidence"], submit_evidence, filters=_PRIVATE),
-    CommandHandler(["tim", "team"], team, filters=_PRIVATE),
-    MessageHandler(_PRIVATE & (filters.PHOTO | filters.Document.ALL), file_without_form),
+    CommandHandler(["bukti", "evidence"], submit_evidence),
+    CommandHandler(["tim", "team"], team),
+    MessageHandler(filters.PHOTO | filters.Document.ALL, file_without_form),
 ]
 FORMS: tuple[Form, ...] = (EVIDENCE, FIX_COMMENT)
 ACTIONS: dict[str, ActionHandler] = {VERIFY: verify, FIX: ask_fix, FILES: send_files}

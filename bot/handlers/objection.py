@@ -13,7 +13,6 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.constants import ChatType
 from telegram.ext import BaseHandler, CommandHandler
 
 from bot.callbacks import ItemAction
@@ -60,14 +59,10 @@ def _int(ctx: FormContext, key: str) -> int:
 
 async def keberatan(update: Update, context: Context) -> None:
     """List results, cases and questions; with one open result and nothing else, file at once."""
-    message, user, chat = update.effective_message, update.effective_user, update.effective_chat
-    if message is None or user is None or chat is None:
+    message, user = update.effective_message, update.effective_user
+    if message is None or user is None:
         return
     deps, language = context.deps, await context.language_of(update)
-    if chat.type != ChatType.PRIVATE:  # results are personal: never in a group
-        username = context.bot.username
-        await message.reply_text(deps.renderer.render(language, "start/group", username=username))
-        return
     overview = await deps.objections.overview(user.id)
     if overview is None:
         await message.reply_text(deps.renderer.render(language, "start/not_linked"))

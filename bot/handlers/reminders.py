@@ -1,10 +1,11 @@
 """Reminders' buttons, and noticing when someone blocks or unblocks the bot.
 
 A reminder carries one button per journey that would fix what is missing
-(``ItemAction("remind_open", <RemindJourney>)``). Pressing it does what the journey's own
-command does (/target, /bukti, /umpanbalik, /penilaian, /usulan, /tim): the journey checks who
-presses and whether its phase is open, and explains when it is not. Where a journey has no such
-command yet, its form is started by name; where it has neither, the person is told politely.
+(``ItemAction("remind_open", <RemindJourney>)``). Pressing it calls the very function the
+journey's command calls (/target, /bukti, /umpanbalik, /penilaian, /usulan, /tim): the registry
+below maps each journey to it, so the button passes exactly the checks the command passes. The
+private-chat gate runs before both (:mod:`bot.handlers.privacy`), and the function itself checks
+who presses and whether its phase is open, and explains when it is not.
 
 When a person blocks the bot Telegram sends a ``my_chat_member`` update: they are marked
 unreachable at once (nothing more is tried, their superior is told once); unblocking makes
@@ -13,68 +14,50 @@ them reachable again.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Awaitable, Callable, Mapping
+from types import MappingProxyType
 
 from telegram import ChatMember, Update
 from telegram.constants import ChatType
-from telegram.ext import BaseHandler, ChatMemberHandler, CommandHandler
+from telegram.ext import BaseHandler, ChatMemberHandler
 
 from bot.callbacks import ItemAction
 from bot.forms.spec import Form
+from bot.handlers import assessment, evidence, feedback
 from bot.handlers.context import Context
 from bot.handlers.forms import ActionHandler
 from bot.handlers.menu_types import Command
+from bot.handlers.targets import commands as targets
 from bot.services.reminders import REMIND_ACTION, RemindJourney
 
-# Each journey's entry command, then its form: the first one registered is used.
-ENTRY_COMMAND = {
-    RemindJourney.TARGETS: "target",
-    RemindJourney.EVIDENCE: "bukti",
-    RemindJourney.FEEDBACK: "umpanbalik",
-    RemindJourney.ASSESSMENT: "penilaian",
-    RemindJourney.TARGET_REVIEW: "usulan",
-    RemindJourney.EVIDENCE_REVIEW: "tim",
-}
-FORM_OF = {
-    RemindJourney.TARGETS: "target",
-    RemindJourney.EVIDENCE: "evidence",
-    RemindJourney.FEEDBACK: "feedback",
-    RemindJourney.ASSESSMENT: "assessment",
-}
+Entry = Callable[[Update, Context], Awaitable[None]]
 
-
-def _entry(context: Context, command: str) -> CommandHandler[Any, Any] | None:
-    """The registered handler of ``/command`` (any group), if a journey registered one."""
-    groups: Iterable[list[BaseHandler[Any, Any, Any]]] = context.application.handlers.values()
-    for handlers in groups:
-        for handler in handlers:
-            if isinstance(handler, CommandHandler) and command in handler.commands:
-                return handler
-    return None
+# Each journey's entry: the function its command's handler calls (registered with it there).
+ENTRIES: Mapping[RemindJourney, Entry] = MappingProxyType(
+    {
+        RemindJourney.TARGETS: targets.show_targets,
+        RemindJourney.EVIDENCE: evidence.submit_evidence,
+        RemindJourney.FEEDBACK: feedback.show_list,
+        RemindJourney.ASSESSMENT: assessment.penilaian,
+        RemindJourney.TARGET_REVIEW: targets.review,
+        RemindJourney.EVIDENCE_REVIEW: evidence.team,
+    }
+)
 
 
 async def open_journey(update: Update, context: Context, data: ItemAction) -> None:
     """A reminder's button: do what the journey's command does, for the presser."""
-    query, chat = update.callback_query, update.effective_chat
-    if query is None or chat is None:
+    query = update.callback_query
+    if query is None:
         return
-    language = await context.language_of(update)
-    renderer = context.deps.renderer
     journey = next((j for j in RemindJourney if j.value == data.item_id), None)
-    if journey is None:
-        await query.answer(renderer.label(language, "button_unknown"))
+    entry = None if journey is None else ENTRIES.get(journey)
+    if entry is None:
+        language = await context.language_of(update)
+        await query.answer(context.deps.renderer.label(language, "button_unknown"))
         return
     await query.answer()
-    entry = _entry(context, ENTRY_COMMAND[journey])
-    form = FORM_OF.get(journey)
-    if entry is not None:
-        await entry.callback(update, context)
-    elif form is not None and form in context.deps.forms.forms:
-        await context.deps.forms.start(update, context, form)
-    else:
-        text = renderer.render(language, "notify/form_unavailable")
-        await context.bot.send_message(chat.id, text)
+    await entry(update, context)
 
 
 async def membership(update: Update, context: Context) -> None:

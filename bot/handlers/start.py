@@ -1,4 +1,8 @@
-"""Account linking: /start, the shared contact, and /start CODE from an invite link."""
+"""Account linking: /start, the shared contact, and /start CODE from an invite link.
+
+Only private chats get here (:mod:`bot.handlers.privacy`); ``/start grup``, sent by the button a
+group's line carries, is a plain /start, never a (wrong) invite code.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,7 @@ from telegram.constants import ChatType
 
 from bot.handlers.context import Context
 from bot.handlers.keyboards import share_contact
+from bot.handlers.privacy import START_PAYLOAD
 from bot.services.accounts import LinkResult, LinkStatus
 
 # Refusals after which sharing the contact again may succeed: show the button again.
@@ -23,13 +28,9 @@ async def start(update: Update, context: Context) -> None:
     if message is None or user is None:
         return
     deps, language = context.deps, await context.language_of(update)
-    if not _is_private(update):
-        username = context.bot.username
-        await message.reply_text(deps.renderer.render(language, "start/group", username=username))
-        return
-    if context.args:
+    if context.args and context.args[0] != START_PAYLOAD:
         result = await deps.accounts.link_by_code(
-            sender_id=user.id, private_chat=True, code=context.args[0]
+            sender_id=user.id, private_chat=_is_private(update), code=context.args[0]
         )
         await _reply_result(message, context, language, result)
         return

@@ -226,6 +226,10 @@ class SandboxState:
         """Block or unblock the bot in a private chat; queue the my_chat_member update."""
         chat.blocked = blocked
         old, new = ("member", "kicked") if blocked else ("kicked", "member")
+        return self.bot_membership(chat, sender, old=old, new=new)
+
+    def bot_membership(self, chat: ChatState, sender: JSON, *, old: str, new: str) -> int:
+        """Queue the my_chat_member update of the bot's status in a chat changing."""
         member = {
             "chat": chat.info,
             "from": sender,

@@ -149,7 +149,11 @@ class SimUser(ChatView):
 
 
 class SimGroup(ChatView):
-    """A group chat where simulated users talk to the bot."""
+    """A group chat where simulated users talk to the bot (any user may post; all is delivered)."""
+
+    def add_bot(self, by: SimUser) -> int:
+        """``by`` adds the bot to the group: queues my_chat_member (left → member)."""
+        return self._state.bot_membership(self._chat, by.user, old="left", new="member")
 
     async def send_text(self, from_user: SimUser, text: str) -> int:
         """Post text in the group as ``from_user``; return the update_id."""
@@ -168,3 +172,34 @@ class SimGroup(ChatView):
     ) -> int:
         """Press an inline button in the group as ``from_user``."""
         return self._press(from_user.user, text_or_data, message)
+
+    async def send_photo(
+        self,
+        from_user: SimUser,
+        data: bytes,
+        caption: str | None = None,
+        size: tuple[int, int] = DEFAULT_PHOTO_SIZE,
+    ) -> int:
+        """Post a photo in the group as ``from_user``."""
+        stored = self._state.files.put(data, kind="photo", size=size)
+        return self._post(from_user, {"photo": stored.as_photo()}, caption)
+
+    async def send_document(
+        self,
+        from_user: SimUser,
+        data: bytes,
+        file_name: str,
+        mime_type: str = "application/octet-stream",
+        caption: str | None = None,
+    ) -> int:
+        """Post a file as a document in the group as ``from_user``."""
+        stored = self._state.files.put(
+            data, kind="document", file_name=file_name, mime_type=mime_type
+        )
+        return self._post(from_user, {"document": stored.as_document()}, caption)
+
+    def _post(self, from_user: SimUser, fields: JSON, caption: str | None) -> int:
+        """Queue a media message from ``from_user`` in the group."""
+        if caption:
+            fields["caption"] = caption
+        return self._state.user_message(self._chat, from_user.user, fields)

@@ -334,3 +334,42 @@ async def test_files_sent_before_the_files_step_are_kept_for_it(
     draft = await _draft(db)
     assert draft is not None
     assert len(draft.data["proof"]["files"]) == 2
+
+
+async def test_a_form_answers_only_in_the_chat_it_was_opened_in(
+    app: KinerjaApp, recorder: RecordingRequest, db: Database
+) -> None:
+    """A draft left open in a group by an older version is not moved from the private chat.
+
+    Answers, /lanjut, /batal and its buttons from the private chat neither move it nor make
+    the bot write into the group, where colleagues would read the form.
+    """
+    group = -100_321
+    draft = await app.bot_data["deps"].drafts.open(
+        telegram_user_id=USER, chat_id=group, form="sample", step="color", answers={}
+    )
+    await _say(app, "Biru")  # the option's label, typed in the private chat
+    await _say(app, "/lanjut")
+    await _press(app, FormAnswer(draft.id, draft.seq, "b").encode())
+    await _say(app, "/batal")
+
+    assert recorder.sent(group) == []
+    stored = await _draft(db)
+    assert stored is not None
+    assert (stored.chat_id, stored.step, stored.seq, stored.data) == (group, "color", 0, {})
+    stale = [c.params for c in recorder.calls if c.method == "answerCallbackQuery"]
+    assert stale[-1]["text"].startswith("Pertanyaan ini sudah dijawab")
+
+
+async def test_a_form_opened_privately_sends_everything_to_that_chat(
+    app: KinerjaApp, recorder: RecordingRequest, db: Database
+) -> None:
+    """Every question, note and the final message go to the chat the form was opened in."""
+    await _start(app)
+    await _press(app, _data(recorder.last(USER), "Merah"))
+    await _say(app, "3")
+    await _press(app, _data(recorder.last(USER), "Lewati"))
+    await _press(app, _data(recorder.last(USER), "Lewati"))
+    await _press(app, _data(recorder.last(USER), "✅ Kirim"))
+    assert {params["chat_id"] for params in recorder.sent()} == {USER}
+    assert recorder.last(USER)["text"] == "Tersimpan nomor 1."

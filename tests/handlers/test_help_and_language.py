@@ -91,7 +91,11 @@ async def test_commands_are_registered_in_both_languages(
     application = build_application(settings, db=db, clock=clock, request=recorder)
     await application.initialize()
     await application.shutdown()
-    calls = [c.params for c in recorder.calls if c.method == "setMyCommands"]
+    calls = [
+        c.params
+        for c in recorder.calls
+        if c.method == "setMyCommands" and c.params["scope"] == {"type": "default"}
+    ]
     by_language = {params.get("language_code"): params["commands"] for params in calls}
     assert [c["command"] for c in by_language[None]] == [c.name for c in COMMANDS]
     assert [c["command"] for c in by_language["en"]] == [c.name for c in COMMANDS]

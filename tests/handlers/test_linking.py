@@ -141,14 +141,16 @@ async def test_foreign_phone_number_is_explained(
 async def test_group_chat_is_sent_to_a_private_chat(
     app: KinerjaApp, recorder: RecordingRequest, db: Database
 ) -> None:
-    """/start or a contact in a group links nothing and points to the private chat."""
+    """/start in a group points to the private chat; a contact there gets no answer at all."""
     sari = await factories.employee(db, serial=4)
     group = -100123
     await app.process_update(
         make.message(app.bot, user_id=SARI_TG, text="/start", chat_id=group, chat_type="group")
     )
     assert "chat pribadi" in recorder.last(group)["text"]
-    assert "@kinerja_test_bot" in recorder.last(group)["text"]
+    [[button]] = recorder.last(group)["reply_markup"]["inline_keyboard"]
+    assert button["url"] == "https://t.me/kinerja_test_bot?start=grup"
+    recorder.calls.clear()
     await app.process_update(
         make.contact(
             app.bot,
@@ -159,7 +161,7 @@ async def test_group_chat_is_sent_to_a_private_chat(
             chat_id=group,
         )
     )
-    assert "chat pribadi" in recorder.last(group)["text"]
+    assert recorder.calls == []
     assert (await _stored(db, sari.id)).telegram_user_id is None
 
 

@@ -198,3 +198,29 @@ async def test_stop_answers_a_waiting_long_poll() -> None:
         await sb.stop()
         response = await asyncio.wait_for(poll, timeout=5)
     assert response.json() == {"ok": True, "result": []}
+
+
+async def test_group_members_post_files_and_add_the_bot(sandbox: Sandbox, bot: Bot) -> None:
+    """Several people in one group: who added the bot, and each one's photo or document."""
+    sari, budi = sandbox.user(11, "Sari"), sandbox.user(12, "Budi")
+    group = sandbox.group(-1001234, "Bidang Kepegawaian")
+    group.add_bot(sari)
+    await group.send_photo(budi, b"\x89PNG fake", caption="foto kegiatan")
+    await group.send_document(sari, b"%PDF-1.4", "laporan.pdf", "application/pdf")
+    added, photo, document = await bot.get_updates()
+    assert added.my_chat_member is not None
+    assert added.my_chat_member.chat.id == -1001234
+    assert added.my_chat_member.from_user.id == 11
+    assert (
+        added.my_chat_member.old_chat_member.status,
+        added.my_chat_member.new_chat_member.status,
+    ) == ("left", "member")
+    assert photo.message is not None
+    assert photo.message.from_user is not None
+    assert (photo.message.chat.id, photo.message.from_user.id) == (-1001234, 12)
+    assert photo.message.photo
+    assert photo.message.caption == "foto kegiatan"
+    assert document.message is not None
+    assert document.message.document is not None
+    assert document.message.document.file_name == "laporan.pdf"
+    assert document.message.chat.type == "supergroup"

@@ -71,8 +71,16 @@ def contact(
     return message(bot, user_id=user_id, contact=card, chat_type=chat_type, chat_id=chat_id)
 
 
-def callback(bot: Bot, *, user_id: int, data: str, message_id: int = 1) -> Update:
-    """A button press on a bot message in the user's private chat."""
+def callback(
+    bot: Bot,
+    *,
+    user_id: int,
+    data: str,
+    message_id: int = 1,
+    chat_id: int | None = None,
+    chat_type: str = "private",
+) -> Update:
+    """A button press on a bot message, in the user's private chat unless ``chat_id`` says."""
     body = {
         "update_id": next(_update_ids),
         "callback_query": {
@@ -83,7 +91,7 @@ def callback(bot: Bot, *, user_id: int, data: str, message_id: int = 1) -> Updat
             "message": {
                 "message_id": message_id,
                 "date": 1_768_356_000,
-                "chat": _chat(user_id, "private"),
+                "chat": _chat(chat_id if chat_id is not None else user_id, chat_type),
                 "from": {"id": 1, "is_bot": True, "first_name": "Kinerja Bot"},
                 "text": "…",
             },
@@ -94,11 +102,17 @@ def callback(bot: Bot, *, user_id: int, data: str, message_id: int = 1) -> Updat
     return update
 
 
-def _media(bot: Bot, user_id: int, media: dict[str, Any]) -> Update:
+def _media(
+    bot: Bot,
+    user_id: int,
+    media: dict[str, Any],
+    chat_id: int | None = None,
+    chat_type: str = "private",
+) -> Update:
     body = {
         "message_id": next(_message_ids),
         "date": 1_768_356_000,
-        "chat": _chat(user_id, "private"),
+        "chat": _chat(chat_id if chat_id is not None else user_id, chat_type),
         "from": _user(user_id, "Sari"),
         **media,
     }
@@ -108,7 +122,13 @@ def _media(bot: Bot, user_id: int, media: dict[str, Any]) -> Update:
 
 
 def photo(
-    bot: Bot, *, user_id: int, size: int = 150_000, media_group_id: str | None = None
+    bot: Bot,
+    *,
+    user_id: int,
+    size: int = 150_000,
+    media_group_id: str | None = None,
+    chat_id: int | None = None,
+    chat_type: str = "private",
 ) -> Update:
     """A photo message (Telegram sends several sizes; the last is the largest)."""
     serial = next(_message_ids)
@@ -131,7 +151,7 @@ def photo(
     media: dict[str, Any] = {"photo": sizes}
     if media_group_id is not None:
         media["media_group_id"] = media_group_id
-    return _media(bot, user_id, media)
+    return _media(bot, user_id, media, chat_id, chat_type)
 
 
 def document(
@@ -141,6 +161,8 @@ def document(
     size: int = 80_000,
     mime_type: str = "application/pdf",
     file_name: str = "laporan.pdf",
+    chat_id: int | None = None,
+    chat_type: str = "private",
 ) -> Update:
     """A document message."""
     serial = next(_message_ids)
@@ -151,4 +173,47 @@ def document(
         "mime_type": mime_type,
         "file_size": size,
     }
-    return _media(bot, user_id, {"document": card})
+    return _media(bot, user_id, {"document": card}, chat_id, chat_type)
+
+
+def edited(bot: Bot, *, user_id: int, text: str, chat_id: int, chat_type: str) -> Update:
+    """A message edited after it was sent (Telegram sends it again as ``edited_message``)."""
+    sent = message(bot, user_id=user_id, text=text, chat_id=chat_id, chat_type=chat_type)
+    assert sent.message is not None
+    body = {**sent.message.to_dict(), "edit_date": 1_768_356_060}
+    update = Update.de_json({"update_id": next(_update_ids), "edited_message": body}, bot)
+    assert update is not None
+    return update
+
+
+def channel_post(bot: Bot, *, chat_id: int, text: str) -> Update:
+    """A post in a channel the bot belongs to (no sender, the channel speaks)."""
+    body: dict[str, Any] = {
+        "message_id": next(_message_ids),
+        "date": 1_768_356_000,
+        "chat": {"id": chat_id, "type": "channel", "title": "Info Dinas"},
+        "text": text,
+    }
+    if text.startswith("/"):
+        length = len(text.split(maxsplit=1)[0])
+        body["entities"] = [{"type": "bot_command", "offset": 0, "length": length}]
+    update = Update.de_json({"update_id": next(_update_ids), "channel_post": body}, bot)
+    assert update is not None
+    return update
+
+
+def my_chat_member(
+    bot: Bot, *, user_id: int, chat_id: int, chat_type: str, old: str, new: str
+) -> Update:
+    """The bot's own membership changed: added to a group, or blocked in a private chat."""
+    me = {"id": bot.id, "is_bot": True, "first_name": "Kinerja Bot"}
+    body = {
+        "chat": _chat(chat_id, chat_type),
+        "from": _user(user_id, "Sari"),
+        "date": 1_768_356_000,
+        "old_chat_member": {"user": me, "status": old, "until_date": 0},
+        "new_chat_member": {"user": me, "status": new, "until_date": 0},
+    }
+    update = Update.de_json({"update_id": next(_update_ids), "my_chat_member": body}, bot)
+    assert update is not None
+    return update

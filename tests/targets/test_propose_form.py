@@ -216,10 +216,12 @@ async def test_unlinked_person_is_sent_to_start(
 async def test_group_chats_get_nothing(
     app: KinerjaApp, org: Org, recorder: RecordingRequest
 ) -> None:
-    """Targets are personal: /target in a group is not answered there."""
+    """Targets are personal: /target in a group only gets the line to the private chat."""
     update = make.message(app.bot, user_id=SARI, text="/target", chat_id=-100123, chat_type="group")
     await app.process_update(update)
-    assert recorder.sent(-100123) == []
+    [line] = recorder.texts(-100123)
+    assert "chat pribadi" in line
+    assert recorder.texts() == [line]
 
 
 async def test_no_superior_offers_a_report_to_bkpsdm(

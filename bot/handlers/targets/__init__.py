@@ -7,7 +7,7 @@ the questions.
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import BaseHandler, CommandHandler, filters
+from telegram.ext import BaseHandler, CommandHandler
 
 from bot.forms.spec import Form
 from bot.handlers.context import Context
@@ -17,11 +17,9 @@ from bot.handlers.targets import commands
 from bot.handlers.targets.forms import FORMS as TARGET_FORMS
 from bot.handlers.targets.forms import REPORT_SUPERIOR
 
-_PRIVATE = filters.ChatType.PRIVATE
-
 HANDLERS: list[BaseHandler[Update, Context, object]] = [
-    CommandHandler(["target", "skp"], commands.show_targets, filters=_PRIVATE),
-    CommandHandler(["usulan", "proposals"], commands.review, filters=_PRIVATE),
+    CommandHandler(["target", "skp"], commands.show_targets),
+    CommandHandler(["usulan", "proposals"], commands.review),
 ]
 FORMS: tuple[Form, ...] = TARGET_FORMS
 ACTIONS: dict[str, ActionHandler] = {

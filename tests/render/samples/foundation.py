@@ -29,7 +29,6 @@ _LINK = {"employee": SARI, "attempts_left": 3, "locked_until": LATER}
 
 SAMPLES: dict[str, dict[str, Any]] = {
     "start/welcome": {"first_name": "Sari"},
-    "start/group": {"username": "kinerja_bot"},
     "start/press_button": {},
     "start/not_linked": {},
     "help/guide": {"commands": [("start", "Mulai"), ("bantuan", "Bantuan")]},
