@@ -37,6 +37,7 @@ class HeadSet:
     """A unit's head as named now, with the one replaced and where the new head works."""
 
     unit: str
+    opd: bool  # the unit is an OPD: its head publishes the results of all its units
     head: str
     head_nip: str
     before: str | None  # the replaced head's name; None when there was none
@@ -95,7 +96,8 @@ class AuthorityService:
             before = await session.get(Employee, named.employee_id) if named else None
             changed = before is None or before.id != person.id
             if changed:
-                named = named or UnitHead(unit_id=found.id, employee_id=0, set_at=now)
+                if named is None:
+                    named = UnitHead(unit_id=found.id, employee_id=person.id or 0, set_at=now)
                 named.employee_id, named.set_at = person.id or 0, now
                 session.add(named)
                 record_head(
@@ -113,6 +115,7 @@ class AuthorityService:
                 works_in = own.name if own else None
             return HeadSet(
                 unit=found.name,
+                opd=found.parent_id is None,
                 head=person.name,
                 head_nip=person.nip,
                 before=before.name if before and changed else None,
