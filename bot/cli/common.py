@@ -42,15 +42,34 @@ def renderer_for(settings: Settings) -> Renderer:
     return Renderer(default_language=settings.default_language, timezone=settings.tz)
 
 
+def database_url(settings: Settings) -> str:
+    """The configured database URL, once the data folder exists and a SQLite file's folder too.
+
+    (A SQLite file in a missing folder fails inside aiosqlite's thread, which then prints a
+    traceback of its own: say it in one line instead.)
+    """
+    from sqlalchemy.engine import make_url
+
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    url = settings.resolved_database_url
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+        folder = Path(parsed.database or "").parent
+        if not folder.is_dir():
+            raise click.ClickException(one_line("database_folder", folder=str(folder)))
+    return url
+
+
 def with_database(settings: Settings, work: Callable[[Database], Awaitable[T]]) -> T:
     """Run ``work`` on the configured database, after checking it is migrated."""
 
     from bot.db.migrate import is_up_to_date
     from bot.db.session import Database
 
+    url = database_url(settings)
+
     async def _run() -> T:
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
-        db = Database(settings.resolved_database_url)
+        db = Database(url)
         try:
             if not await is_up_to_date(db):
                 msg = "the database is not at the newest schema: run `kinerja db upgrade` first"
@@ -67,6 +86,7 @@ ERROR_CODES: dict[str, tuple[str, ...]] = {
     "unknown_unit": ("unit",),
     "file": ("file", "reason"),
     "database": ("detail",),
+    "database_folder": ("folder",),
 }
 """Every code of a one-line error (``DomainError`` codes and the two below), with its params."""
 
@@ -150,9 +170,10 @@ def db_upgrade() -> None:
     if not logging.getLogger("alembic").isEnabledFor(logging.DEBUG):
         logging.getLogger("alembic").setLevel(logging.INFO)  # "Running upgrade ..." lines
 
+    url = database_url(settings)
+
     async def _run() -> tuple[str | None, tuple[str, ...]]:
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
-        database = Database(settings.resolved_database_url)
+        database = Database(url)
         try:
             await upgrade(database)
             async with database.session() as session:

@@ -74,3 +74,19 @@ def test_every_error_code_has_its_own_wording(language: str, code: str) -> None:
     assert "(code " not in text
     for value in params.values():
         assert value in text
+
+
+@pytest.mark.parametrize("args", [["admin", "list"], ["db", "upgrade"]])
+async def test_a_database_in_a_missing_folder_is_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: list[str]
+) -> None:
+    """A DATABASE_URL pointing into a folder that does not exist says so, in one line."""
+    monkeypatch.chdir(tmp_path)
+    missing = tmp_path / "tidak-ada"
+    result = await kinerja(f"sqlite+aiosqlite:///{missing / 'k.db'}", tmp_path, *args)
+    assert isinstance(result.exception, SystemExit), repr(result.exception)
+    assert result.exit_code == 1
+    assert (
+        result.stderr.strip()
+        == f"Error: Folder database {missing} tidak ada; periksa DATABASE_URL."
+    )
