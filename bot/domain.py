@@ -121,3 +121,16 @@ class OutboxStatus(StrEnum):
     SENT = "sent"
     FAILED = "failed"
     UNREACHABLE = "unreachable"
+
+
+class DomainError(Exception):
+    """An expected failure the person can put right: an unknown NIP, an unknown unit, ...
+
+    ``code`` picks the explanation (the ``cli/error`` template for the `kinerja` command, which
+    prints it as one line and exits 1); ``params`` fill it in.
+    """
+
+    def __init__(self, code: str, **params: str) -> None:
+        super().__init__(code, params)
+        self.code = code
+        self.params: dict[str, str] = params

@@ -6,9 +6,12 @@ kinerja db upgrade                apply database migrations
 kinerja import employees FILE     import personnel data (CSV or XLSX)
 kinerja invite NIP                print a single-use link code for one employee
 kinerja cycle open --start DATE   open an appraisal cycle (month, quarter or year)
+kinerja admin grant|revoke|list   the BKPSDM admin role
+kinerja unit head UNIT NIP        name the head of a unit; `unit list` shows them all
 """
 
 from bot.cli import (  # noqa: F401  (each registers its commands)
+    authority,
     cycle,
     feedback,
     people,

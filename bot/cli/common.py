@@ -1,4 +1,10 @@
-"""What every command shares: settings, the renderer, a migrated database, the groups."""
+"""What every command shares: settings, the renderer, a migrated database, the groups.
+
+An expected failure of any command (an unknown NIP or unit, a file that cannot be read or
+written, a database that cannot be reached, a bad option) is explained in one line on stderr
+with a non-zero exit, never with a traceback: :class:`KinerjaGroup` turns them into Click's
+errors in one place.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +19,7 @@ import click
 from pydantic import ValidationError
 
 from bot.config import Settings
+from bot.domain import DomainError
 from bot.render import Renderer
 
 if TYPE_CHECKING:
@@ -35,15 +42,34 @@ def renderer_for(settings: Settings) -> Renderer:
     return Renderer(default_language=settings.default_language, timezone=settings.tz)
 
 
+def database_url(settings: Settings) -> str:
+    """The configured database URL, once the data folder exists and a SQLite file's folder too.
+
+    (A SQLite file in a missing folder fails inside aiosqlite's thread, which then prints a
+    traceback of its own: say it in one line instead.)
+    """
+    from sqlalchemy.engine import make_url
+
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    url = settings.resolved_database_url
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+        folder = Path(parsed.database or "").parent
+        if not folder.is_dir():
+            raise click.ClickException(one_line("database_folder", folder=str(folder)))
+    return url
+
+
 def with_database(settings: Settings, work: Callable[[Database], Awaitable[T]]) -> T:
     """Run ``work`` on the configured database, after checking it is migrated."""
 
     from bot.db.migrate import is_up_to_date
     from bot.db.session import Database
 
+    url = database_url(settings)
+
     async def _run() -> T:
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
-        db = Database(settings.resolved_database_url)
+        db = Database(url)
         try:
             if not await is_up_to_date(db):
                 msg = "the database is not at the newest schema: run `kinerja db upgrade` first"
@@ -55,7 +81,66 @@ def with_database(settings: Settings, work: Callable[[Database], Awaitable[T]]) 
     return asyncio.run(_run())
 
 
-@click.group()
+ERROR_CODES: dict[str, tuple[str, ...]] = {
+    "unknown_employee": ("nip",),
+    "unknown_unit": ("unit",),
+    "file": ("file", "reason"),
+    "database": ("detail",),
+    "database_folder": ("folder",),
+}
+"""Every code of a one-line error (``DomainError`` codes and the two below), with its params."""
+
+
+def one_line(code: str, **params: str) -> str:
+    """The explanation of an expected failure (template ``cli/error``), on one line."""
+    try:
+        renderer = renderer_for(Settings())
+    except ValidationError:
+        renderer = Renderer()
+    text = renderer.render_text(None, "cli/error", code=code, params=params)
+    return " ".join(text.split())
+
+
+def _explained(exc: Exception) -> click.ClickException | None:
+    """The one-line error for an expected failure, or None for a bug (which keeps its trace)."""
+    from sqlalchemy.exc import InterfaceError, OperationalError
+
+    if isinstance(exc, DomainError):
+        return click.ClickException(one_line(exc.code, **exc.params))
+    if isinstance(exc, OSError) and exc.filename is not None:
+        reason = exc.strerror or type(exc).__name__
+        return click.ClickException(one_line("file", file=str(exc.filename), reason=reason))
+    if isinstance(exc, OSError | OperationalError | InterfaceError):
+        detail = str(getattr(exc, "orig", None) or exc).strip().splitlines() or [repr(exc)]
+        return click.ClickException(one_line("database", detail=detail[0]))
+    return None
+
+
+class KinerjaGroup(click.Group):
+    """The `kinerja` group: expected failures of every command below it become one line."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        """Run the command; explain an expected failure in one line, with a non-zero exit."""
+        try:
+            return super().invoke(ctx)
+        except click.exceptions.NoArgsIsHelpError:
+            raise  # a bare group: its help is the answer
+        except click.UsageError as exc:
+            if exc.ctx is None:
+                raise
+            hint = f"(`{exc.ctx.command_path} --help`)"
+            raise click.UsageError(f"{exc.format_message()} {hint}") from exc  # no usage block
+        except click.ClickException:
+            raise
+        except Exception as exc:
+            explained = _explained(exc)
+            if explained is None:
+                raise
+            logging.getLogger(__name__).debug("expected failure", exc_info=exc)
+            raise explained from exc
+
+
+@click.group(cls=KinerjaGroup)
 @click.option("-v", "--verbose", is_flag=True, help="Log more detail.")
 def main(verbose: bool) -> None:
     """Kinerja Bot: objective appraisal of civil servants, in Telegram."""
@@ -65,6 +150,8 @@ def main(verbose: bool) -> None:
     )
     # httpx logs every request URL, and Telegram URLs contain the bot token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
+    # Alembic announces its context on every schema check: noise around a command's output.
+    logging.getLogger("alembic").setLevel(logging.DEBUG if verbose else logging.WARNING)
 
 
 @main.group()
@@ -77,19 +164,29 @@ def db_upgrade() -> None:
     """Apply every pending migration (safe to run repeatedly)."""
     from bot.db.migrate import current_revision, upgrade
     from bot.db.session import Database
+    from bot.services.authority import gaps
 
     settings = settings_or_exit()
+    if not logging.getLogger("alembic").isEnabledFor(logging.DEBUG):
+        logging.getLogger("alembic").setLevel(logging.INFO)  # "Running upgrade ..." lines
 
-    async def _run() -> str | None:
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
-        database = Database(settings.resolved_database_url)
+    url = database_url(settings)
+
+    async def _run() -> tuple[str | None, tuple[str, ...]]:
+        database = Database(url)
         try:
             await upgrade(database)
-            return await current_revision(database)
+            async with database.session() as session:
+                without_head = (await gaps(session)).without_head
+            return await current_revision(database), without_head
         finally:
             await database.dispose()
 
-    click.echo(f"database at revision {asyncio.run(_run())}")
+    revision, without_head = asyncio.run(_run())
+    click.echo(f"database at revision {revision}")
+    if without_head:
+        renderer = renderer_for(settings)
+        click.echo(renderer.render_text(None, "cli/heads_missing", opds=without_head))
 
 
 @main.group(name="import")

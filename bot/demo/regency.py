@@ -14,7 +14,17 @@ from pathlib import Path
 
 from bot.services.nip import make_pns_nip
 
-COLUMNS = ("nip", "nama", "jabatan", "jenis_jabatan", "unit", "opd", "nip_atasan", "telepon")
+COLUMNS = (
+    "nip",
+    "nama",
+    "jabatan",
+    "jenis_jabatan",
+    "unit",
+    "opd",
+    "nip_atasan",
+    "telepon",
+    "kepala_unit",
+)
 
 # OPD → (head's post, [(section, its head's post, post type of that head, staff posts)])
 Section = tuple[str, str, str, tuple[str, ...]]
@@ -167,6 +177,7 @@ class Person:
     opd: str
     superior_nip: str
     phone: str
+    head: bool = False  # heads their unit (their OPD when ``unit`` is empty)
 
     def row(self) -> tuple[str, ...]:
         """The row in the import file's column order."""
@@ -179,6 +190,7 @@ class Person:
             self.opd,
             self.superior_nip,
             self.phone,
+            "ya" if self.head else "",
         )
 
 
@@ -187,7 +199,9 @@ class _Factory:
         self.random = random.Random(seed)  # noqa: S311 (made-up people, not secrets)
         self.count = 0
 
-    def person(self, post: str, post_type: str, unit: str, opd: str, boss: str) -> Person:
+    def person(
+        self, post: str, post_type: str, unit: str, opd: str, boss: str, *, head: bool = False
+    ) -> Person:
         self.count += 1
         first, last = self.random.choice(FIRST), self.random.choice(LAST)
         birth = date(
@@ -200,7 +214,7 @@ class _Factory:
         nip = make_pns_nip(birth, appointed, sex, self.count)
         prefix = self.random.choice(MOBILE_PREFIXES)
         phone = f"+62{prefix}{self.count:04d}{self.random.randint(0, 9999):04d}"
-        return Person(nip, f"{first} {last}", post, post_type, unit, opd, boss, phone)
+        return Person(nip, f"{first} {last}", post, post_type, unit, opd, boss, phone, head)
 
 
 def build_regency(seed: int = 2026) -> list[Person]:
@@ -208,10 +222,10 @@ def build_regency(seed: int = 2026) -> list[Person]:
     factory = _Factory(seed)
     people: list[Person] = []
     for opd, (head_post, sections) in STRUCTURE.items():
-        head = factory.person(head_post, "jpt_pratama", "", opd, "")
+        head = factory.person(head_post, "jpt_pratama", "", opd, "", head=True)
         people.append(head)
         for section, section_post, level, staff_posts in sections:
-            chief = factory.person(section_post, level, section, opd, head.nip)
+            chief = factory.person(section_post, level, section, opd, head.nip, head=True)
             people.append(chief)
             for post in staff_posts:
                 kind = STAFF_TYPES.get(post, "pelaksana")

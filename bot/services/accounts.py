@@ -22,7 +22,7 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.db.models import Employee, InviteCode, TelegramAccount, Unit
 from bot.db.session import Database
-from bot.domain import AuditAction
+from bot.domain import AuditAction, DomainError
 from bot.services import drafts
 from bot.services.audit import Actor, record
 from bot.services.phones import PhoneError, mask_phone, normalise_phone
@@ -106,8 +106,11 @@ class Profile:
     employee: EmployeeCard | None
 
 
-class UnknownEmployeeError(LookupError):
+class UnknownEmployeeError(DomainError, LookupError):
     """No employee has the NIP given to an administrative command."""
+
+    def __init__(self, nip: str) -> None:
+        super().__init__("unknown_employee", nip=nip)
 
 
 def hash_code(code: str) -> str:

@@ -12,6 +12,13 @@
 - Superiors (atasan langsung) and phones are checked on the final state, the database
   overlaid with the file: a superior must exist, nobody may be their own superior directly or
   through a loop, and no phone may belong to two employees.
+- Heads of units (kepala unit) are named by the optional ``kepala_unit`` column: ``ya`` heads
+  the row's unit (its OPD when ``unit`` is empty) and replaces any other head, ``tidak``
+  removes the employee as head of that unit, empty changes nothing. Two heads for one unit in a
+  file refuse the file. Every change of head is audited (``unit.head_set``). Heads are never
+  guessed from superiors.
+- The report lists, for BKPSDM, the file's OPDs still without a head and the file's employees
+  whose superior is missing or in another OPD (a superior gives no power across OPDs).
 - The work is one transaction with a fixed number of queries, whatever the number of rows.
 
 The checks themselves, pure, are in :mod:`bot.services.personnel_checks`; this module loads,
@@ -22,18 +29,19 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from sqlmodel import col, insert, select, update
+from sqlmodel import col, delete, insert, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.db.models import Employee, Unit
+from bot.db.models import Employee, Unit, UnitHead
 from bot.db.session import Database
 from bot.domain import AuditAction, UnitKind
 from bot.services import tabular
 from bot.services.audit import Actor, record
+from bot.services.authority import Unsupervised, gaps, record_head
 from bot.services.personnel_checks import (
     EMPLOYEE_TABLE,
     PROBLEM_CODES,
@@ -51,6 +59,7 @@ __all__ = [
     "RowProblem",
     "TableError",
     "TableRow",
+    "Unsupervised",
     "import_employees",
     "read_table",
 ]
@@ -67,6 +76,9 @@ class ImportReport:
     unchanged: int = 0
     units_created: int = 0
     problems: tuple[RowProblem, ...] = ()
+    heads_changed: int = 0
+    without_head: tuple[str, ...] = ()  # the file's OPDs still without a named head
+    unsupervised: tuple[Unsupervised, ...] = ()  # the file's people without a superior in it
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +88,7 @@ class _Existing:
     unit_ids: dict[str, int]
     employees: dict[str, Employee]
     nip_by_id: dict[int, str]
+    heads: dict[int, int]  # unit id → the id of its named head
 
     @property
     def stored(self) -> Stored:
@@ -107,16 +120,26 @@ async def import_employees(
         if problems or len(records) != len(rows):
             return ImportReport(problems=sort_problems(problems))
         report = await _apply(session, records, existing, now)
+        heads_changed = await _apply_heads(session, records, existing, (actor, now))
         detail = {
             "rows": len(records),
             "created": report.created,
             "updated": report.updated,
             "unchanged": report.unchanged,
             "units_created": report.units_created,
+            "heads_changed": heads_changed,
         }
         record(session, at=now, actor=actor, action=AuditAction.EMPLOYEES_IMPORTED, detail=detail)
+        found = await gaps(
+            session, opd_keys={r.opd_key for r in records}, nips={r.nip for r in records}
+        )
     log.info("employees imported: %s", detail)
-    return report
+    return replace(
+        report,
+        heads_changed=heads_changed,
+        without_head=found.without_head,
+        unsupervised=found.unsupervised,
+    )
 
 
 def _latest_date(now: datetime) -> date:
@@ -125,13 +148,15 @@ def _latest_date(now: datetime) -> date:
 
 
 async def _load(session: AsyncSession) -> _Existing:
-    """Every unit and employee, in two queries."""
+    """Every unit, employee and head, in three queries."""
     units = (await session.exec(select(Unit))).all()
     employees = (await session.exec(select(Employee))).all()
+    heads = (await session.exec(select(UnitHead))).all()
     return _Existing(
         unit_ids={unit.key: unit.id for unit in units if unit.id is not None},
         employees={employee.nip: employee for employee in employees},
         nip_by_id={employee.id: employee.nip for employee in employees if employee.id is not None},
+        heads={head.unit_id: head.employee_id for head in heads},
     )
 
 
@@ -152,6 +177,55 @@ async def _apply(
     if params:
         await session.exec(update(Employee), params=params)
     return ImportReport(len(fresh), len(changed), len(known) - len(changed), units_created)
+
+
+async def _apply_heads(
+    session: AsyncSession,
+    records: Sequence[Record],
+    existing: _Existing,
+    stamp: tuple[Actor, datetime],
+) -> int:
+    """Name and remove heads as the kepala_unit column says; the number of units changed."""
+    actor, now = stamp
+    marked = [r for r in records if r.head is not None]
+    ids = await _ids(session, [r.nip for r in marked])
+    wanted: dict[int, int | None] = {}
+    for r in marked:
+        unit_id, employee_id = existing.unit_ids[r.unit_key], ids[r.nip]
+        if r.head:
+            wanted[unit_id] = employee_id
+        elif r.head is False and existing.heads.get(unit_id) == employee_id:
+            wanted.setdefault(unit_id, None)
+    changed = {u: e for u, e in wanted.items() if existing.heads.get(u) != e}
+    if not changed:
+        return 0
+    await session.exec(delete(UnitHead).where(col(UnitHead.unit_id).in_(list(changed))))
+    named = [{"unit_id": u, "employee_id": e, "set_at": now} for u, e in changed.items() if e]
+    if named:
+        await session.exec(insert(UnitHead), params=named)
+    order = {unit_id: index for index, unit_id in enumerate(changed)}
+    found = (await session.exec(select(Unit).where(col(Unit.id).in_(list(changed))))).all()
+    nips = {**existing.nip_by_id, **{id_: nip for nip, id_ in ids.items()}}
+    for unit in sorted(found, key=lambda u: order[u.id or 0]):
+        before, after = existing.heads.get(unit.id or 0), changed[unit.id or 0]
+        record_head(
+            session,
+            unit=unit,
+            before=nips.get(before) if before else None,
+            after=nips.get(after) if after else None,
+            actor=actor,
+            now=now,
+            via="import",
+        )
+    return len(changed)
+
+
+async def _ids(session: AsyncSession, nips: Sequence[str]) -> dict[str, int]:
+    """The ids of the employees with these NIPs (after the import wrote them)."""
+    if not nips:
+        return {}
+    query = select(Employee.nip, Employee.id).where(col(Employee.nip).in_(nips))
+    return {nip: id_ for nip, id_ in (await session.exec(query)).all() if id_ is not None}
 
 
 async def _update(

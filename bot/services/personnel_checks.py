@@ -6,9 +6,10 @@ the checks run on the final state, the database overlaid with the file.
 - A row's own checks (:func:`check_row`): status pegawai, NIP, the superior's NIP (atasan
   langsung), phone, names and post within MAX_TEXT, and jenis jabatan (post type) in any of
   its common spellings. A clean row becomes a normalised :class:`Record`.
+  ``kepala_unit`` (optional) is ``ya``, ``tidak`` or empty, in any case.
 - Checks across rows (:func:`cross_problems`): no NIP or phone twice in the file, no phone of
   another stored employee, every superior known, nobody their own superior directly or
-  through a loop.
+  through a loop, no unit with two heads (each row names the other).
 """
 
 from __future__ import annotations
@@ -26,9 +27,9 @@ from bot.services.tabular import RowProblem, RowProblems, TableRow, TableSpec
 _PHONE_HEADERS = ("no_hp", "nomor_hp", "no_telepon", "nomor_telepon", "telp", "hp")
 EMPLOYEE_TABLE = TableSpec(
     required=("nip", "nama", "jabatan", "jenis_jabatan", "unit", "opd", "nip_atasan", "telepon"),
-    optional=("status_pegawai",),
+    optional=("status_pegawai", "kepala_unit"),
     aliases={"unit_kerja": "unit", "nama_pegawai": "nama", "nip_atasan_langsung": "nip_atasan"}
-    | {"status": "status_pegawai"}
+    | {"status": "status_pegawai", "kepala": "kepala_unit", "kepala_unit_kerja": "kepala_unit"}
     | dict.fromkeys(_PHONE_HEADERS, "telepon"),
     text_only=frozenset({"nip", "nip_atasan"}),
 )
@@ -37,6 +38,8 @@ _STATUSES = dict.fromkeys(("pns", "cpns"), EmployeeStatus.PNS) | dict.fromkeys(
     ("pppk", "p3k", "pppk paruh waktu", "p3k paruh waktu"), EmployeeStatus.PPPK
 )
 """Spellings of status pegawai, after :func:`_words`; P3K is the everyday name of PPPK."""
+_HEAD = {"ya": True, "tidak": False}
+"""kepala_unit: 'ya' heads the row's unit (its OPD when ``unit`` is empty), 'tidak' does not."""
 _ESELON = {PostType.JPT_PRATAMA: "ii 2", PostType.ADMINISTRATOR: "iii 3", PostType.PENGAWAS: "iv 4"}
 _POST_TYPES = {
     **dict.fromkeys(("jpt pratama", "jpt", "pimpinan tinggi pratama"), PostType.JPT_PRATAMA),
@@ -61,7 +64,8 @@ PROBLEM_CODES: Mapping[str, tuple[str, ...]] = {
     **PHONE_CODES,
     **dict.fromkeys(("required", "superior_self"), ()),
     "too_long": ("max",),
-    **dict.fromkeys(("post_type_unknown", "status_unknown"), ("value",)),
+    **dict.fromkeys(("post_type_unknown", "status_unknown", "head_unknown"), ("value",)),
+    "head_twice": ("unit", "rows"),
     **dict.fromkeys(("nip_duplicate", "phone_duplicate"), ("row",)),
     **dict.fromkeys(("phone_taken", "superior_unknown"), ("nip",)),
     "superior_loop": ("chain",),
@@ -77,6 +81,7 @@ class Keys:
     nip: str | None
     superior: str | None
     phone: str | None
+    head_of: tuple[str, str] | None = None  # (unit key, unit name) when the row says 'ya'
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +97,7 @@ class Record:
     unit: str  # "" when the employee belongs to the OPD itself
     superior: str | None
     phone: str
+    head: bool | None = None  # kepala_unit: True 'ya', False 'tidak', None empty (no change)
 
     @property
     def opd_key(self) -> str:
@@ -122,12 +128,16 @@ def check_row(row: TableRow, today: date) -> tuple[Keys, Record | None, list[Row
     phone = _phone(values.get("telepon", ""), out)
     name, post, opd = (_text(values, column, out) for column in ("nama", "jabatan", "opd"))
     unit = _text(values, "unit", out, required=False)
+    unit = "" if _key(unit) == _key(opd) else unit
     post_type = _post_type(values.get("jenis_jabatan", ""), out)
-    keys = Keys(row.number, nip, superior, phone)
+    head = _head(values.get("kepala_unit", ""), out)
+    head_of = None
+    if head and opd:
+        head_of = (f"{_key(opd)}/{_key(unit)}" if unit else _key(opd), unit or opd)
+    keys = Keys(row.number, nip, superior, phone, head_of)
     if out.items or nip is None or phone is None or post_type is None or status is None:
         return keys, None, out.items
-    unit = "" if _key(unit) == _key(opd) else unit
-    fields = Record(nip, name, post, post_type, status, opd, unit, superior, phone)
+    fields = Record(nip, name, post, post_type, status, opd, unit, superior, phone, head)
     return keys, fields, []
 
 
@@ -138,6 +148,15 @@ def _status(value: str, out: RowProblems) -> EmployeeStatus | None:
     if status is None:
         out.add("status_pegawai", "status_unknown", {"value": value})
     return status
+
+
+def _head(value: str, out: RowProblems) -> bool | None:
+    if not value:
+        return None
+    head = _HEAD.get(value.strip().casefold())
+    if head is None:
+        out.add("kepala_unit", "head_unknown", {"value": value})
+    return head
 
 
 def _own_nip(
@@ -224,6 +243,22 @@ def cross_problems(keys: Sequence[Keys], stored: Stored) -> list[RowProblem]:
     problems += _phone_problems(keys, stored, set(first_row))
     problems += _superior_problems(keys, stored, set(first_row))
     problems += _loop_problems(keys, stored)
+    problems += _head_problems(keys)
+    return problems
+
+
+def _head_problems(keys: Sequence[Keys]) -> list[RowProblem]:
+    """Every row naming a head of a unit that another row also names a head of."""
+    named: dict[str, tuple[str, list[int]]] = {}
+    for key in keys:
+        if key.head_of is not None:
+            unit_key, unit_name = key.head_of
+            named.setdefault(unit_key, (unit_name, []))[1].append(key.row)
+    problems: list[RowProblem] = []
+    for unit_name, rows in named.values():
+        for row in rows if len(rows) > 1 else ():
+            params = {"unit": unit_name, "rows": ", ".join(str(r) for r in rows if r != row)}
+            problems.append(RowProblem(row, "kepala_unit", "head_twice", params))
     return problems
 
 

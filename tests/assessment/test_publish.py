@@ -247,27 +247,74 @@ async def test_unit_predikat_is_for_bkpsdm_only(app: KinerjaApp, db: Database) -
         )
 
 
-async def test_the_opd_head_may_publish_a_section_but_not_the_reverse(
-    app: KinerjaApp, db: Database
-) -> None:
-    """Head of OPD → head of Bidang P2P → staff: the OPD head publishes the section too."""
+async def test_only_the_opd_head_publishes_its_sections(app: KinerjaApp, db: Database) -> None:
+    """Head of OPD → named head of Bidang P2P → staff: the OPD head publishes both, the section
+    head neither (not even their own section)."""
     office = await fa.office(db, staff=1)
     section = await fa.sub_unit(db, "Dinas Kesehatan", "Bidang P2P")
     chief = await factories.employee(
         db, name="Kabid P2P", serial=190, superior=office.head, telegram_user_id=8500
     )
     await fa.move(db, chief, section)
+    await fa.name_head(db, section, chief)
     staff = await factories.employee(db, name="Staf P2P", serial=191, superior=chief)
     await fa.move(db, staff, section)
     await fa.assessment(db, office.cycle, staff, chief)
     await fa.assessment(db, office.cycle, office.staff[0], office.head)
+    await fa.unit_predikat(db, office.cycle, section.id or 0)
     results = app.bot_data["deps"].results
-    chief_units = [u.unit_name for u in await results.publishable(8500)]
     head_units = [u.unit_name for u in await results.publishable(fa.HEAD_TG)]
-    assert chief_units == ["Bidang P2P"]
     assert sorted(head_units) == ["Bidang P2P", "Dinas Kesehatan"]
+    with pytest.raises(ResultRefused, match=r"^nothing_to_publish$"):
+        await results.publishable(8500)
     chief_actor = Actor(telegram_user_id=8500, employee_id=chief.id)
-    with pytest.raises(ResultRefused, match=r"^not_allowed$"):
-        await results.distribution(
-            chief_actor, cycle_id=office.cycle.id, unit_id=office.head.unit_id
-        )
+    for unit_id in (section.id, office.head.unit_id):
+        with pytest.raises(ResultRefused, match=r"^not_allowed$"):
+            await results.publish(chief_actor, cycle_id=office.cycle.id, unit_id=unit_id)
+    head_actor = Actor(telegram_user_id=fa.HEAD_TG, employee_id=office.head.id)
+    done = await results.publish(
+        head_actor, cycle_id=office.cycle.id, unit_id=section.id, reason=REASON
+    )
+    assert done.published == 1
+
+
+async def test_a_missing_or_foreign_superior_gives_no_right_to_publish(
+    app: KinerjaApp, recorder: RecordingRequest, db: Database
+) -> None:
+    """Someone in the Dinas without a superior, or whose superior works in another OPD, is no
+    head: /terbitkan offers nothing and the service refuses, whatever the reason given."""
+    office = await _assessed(db, MEETS, BELOW)
+    await fa.unit_predikat(db, office.cycle, office.head.unit_id)
+    alone = await factories.employee(db, name="Tanpa Atasan", serial=180, telegram_user_id=8600)
+    sekda = await factories.employee(db, name="Sekda", serial=181, unit_name="Sekretariat Daerah")
+    foreign = await factories.employee(
+        db, name="Atasan Di OPD Lain", serial=182, superior=sekda, telegram_user_id=8601
+    )
+    results = app.bot_data["deps"].results
+    for tg, person in ((8600, alone), (8601, foreign)):
+        reply = await Person(app, recorder, tg).say("/terbitkan")
+        assert "Tidak ada hasil yang menunggu diterbitkan oleh Anda" in reply["text"]
+        with pytest.raises(ResultRefused, match=r"^not_allowed$"):
+            await results.publish(
+                Actor(telegram_user_id=tg, employee_id=person.id),
+                cycle_id=office.cycle.id,
+                unit_id=office.head.unit_id,
+                reason=REASON,
+            )
+    assert await _results(db) == []
+
+
+async def test_without_a_named_head_only_bkpsdm_publishes(
+    app: KinerjaApp, recorder: RecordingRequest, db: Database
+) -> None:
+    """The head is never guessed: once BKPSDM clears the named head, the former head may not."""
+    office = await _assessed(db, MEETS)
+    await fa.unit_predikat(db, office.cycle, office.head.unit_id)
+    await fa.clear_head(db, office.head.unit_id)
+    reply = await Person(app, recorder, fa.HEAD_TG).say("/terbitkan")
+    assert "Tidak ada hasil yang menunggu diterbitkan oleh Anda" in reply["text"]
+    assert "kepala OPD" in reply["text"]
+    done = await app.bot_data["deps"].results.publish(
+        Actor.cli(), cycle_id=office.cycle.id, unit_id=office.head.unit_id, reason=REASON
+    )
+    assert done.published == 1

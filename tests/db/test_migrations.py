@@ -5,10 +5,13 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
+from alembic import command
+from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
+from sqlmodel import select
 
-from bot.db.migrate import current_revision, pending_model_changes
-from bot.db.models import Employee, Unit
+from bot.db.migrate import alembic_config, current_revision, pending_model_changes, upgrade
+from bot.db.models import Employee, Unit, UnitHead
 from bot.db.session import Database
 from bot.domain import EmployeeStatus, PostType, UnitKind
 
@@ -87,3 +90,20 @@ async def test_foreign_keys_are_enforced(db: Database) -> None:
                     updated_at=at,
                 )
             )
+
+
+async def test_upgrading_existing_data_leaves_the_heads_to_bkpsdm(db: Database) -> None:
+    """0006 adds unit heads without guessing them from superiors: every unit starts without."""
+
+    def _downgrade(sync: Connection) -> None:
+        command.downgrade(alembic_config(sync), "0004_notify")
+
+    async with db.engine.begin() as conn:
+        await conn.run_sync(_downgrade)
+    at = datetime(2026, 1, 1, tzinfo=UTC)
+    employee = await _add_employee(db, nip="198609262015051001", phone="+6281234567890", at=at)
+    await upgrade(db)
+    async with db.session() as session:
+        assert (await session.exec(select(UnitHead))).all() == []
+        assert await session.get(Employee, employee.id) is not None
+    assert await pending_model_changes(db) == []

@@ -38,6 +38,7 @@ async def test_the_demo_plays_the_quarter_and_exports_results_that_follow_the_ma
     output = "\n".join(lines)
     assert code == 0, output
     assert "Akun tertaut:          42 dari 42 pegawai" in output
+    assert "12 kepala unit ditetapkan (kolom kepala_unit)" in output  # 4 OPD, 8 sections
     assert "bukti dengan lampiran PDF, foto JPEG dan PNG asli" in output
     # reminders, late lists and result delivery, each stamped with its simulated time
     assert "Sen 12 Jan 08.00  ⏱ penjadwal:" in output

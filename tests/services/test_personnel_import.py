@@ -64,7 +64,7 @@ def table(*people: Mapping[str, str]) -> list[TableRow]:
 def organisation() -> list[TableRow]:
     """Head of the Dinas, a head of division under them, and two staff under that."""
     return table(
-        person(1, jenis_jabatan="JPT Pratama", jabatan="Kepala Dinas"),
+        person(1, jenis_jabatan="JPT Pratama", jabatan="Kepala Dinas", kepala_unit="ya"),
         person(2, jenis_jabatan="Administrator", unit=BIDANG, nip_atasan=nip(1)),
         person(3, unit=BIDANG, nip_atasan=nip(2)),
         person(4, unit=BIDANG.upper(), nip_atasan=nip(2), jenis_jabatan="fungsional tertentu"),
@@ -125,7 +125,9 @@ async def test_good_file_creates_units_employees_and_superiors(
 ) -> None:
     """The OPD, its division and four employees with their superiors are stored, audited once."""
     report = await run(db, organisation(), clock)
-    assert report == ImportReport(created=4, updated=0, unchanged=0, units_created=2)
+    assert report == ImportReport(
+        created=4, updated=0, unchanged=0, units_created=2, heads_changed=1
+    )
     employees = await stored(db)
     key = f"{OPD.casefold()}/{BIDANG.casefold()}"
     assert employees[nip(1)] == Stored(
@@ -142,7 +144,8 @@ async def test_good_file_creates_units_employees_and_superiors(
     assert employees[nip(4)].post_type is PostType.FUNGSIONAL
     async with db.session() as session:
         units = {u.key: u for u in (await session.exec(select(Unit))).all()}
-        (event,) = (await session.exec(select(AuditEvent))).all()
+        query = select(AuditEvent).where(AuditEvent.action == AuditAction.EMPLOYEES_IMPORTED)
+        (event,) = (await session.exec(query)).all()
     assert units[key].parent_id == units[OPD.casefold()].id
     assert units[key].kind is UnitKind.UNIT
     assert units[key].name == BIDANG  # the first spelling in the file
@@ -154,6 +157,7 @@ async def test_good_file_creates_units_employees_and_superiors(
         "updated": 0,
         "unchanged": 0,
         "units_created": 2,
+        "heads_changed": 1,
     }
 
 
@@ -168,7 +172,7 @@ async def test_same_file_again_changes_nothing(db: Database, clock: FakeClock) -
     assert (await count(db, Employee), await count(db, Unit), await count(db, AuditEvent)) == (
         4,
         2,
-        2,
+        3,  # two imports, and the head named by the first
     )
 
 

@@ -17,6 +17,7 @@ from bot.db.models import (
     FeedbackAssignment,
     Target,
     Unit,
+    UnitHead,
     UnitResult,
 )
 from bot.db.session import Database
@@ -79,6 +80,25 @@ async def move(db: Database, person: Employee, unit: Unit) -> Employee:
         session.add(stored)
     person.unit_id = unit.id or 0
     return person
+
+
+async def name_head(db: Database, unit: Unit | int, person: Employee) -> None:
+    """Name an employee the head (kepala) of a unit, as BKPSDM does, replacing any other."""
+    unit_id = unit if isinstance(unit, int) else unit.id or 0
+    async with db.session() as session:
+        stored = await session.get(UnitHead, unit_id)
+        if stored is None:
+            stored = UnitHead(unit_id=unit_id, employee_id=person.id or 0, set_at=T0)
+        stored.employee_id = person.id or 0
+        session.add(stored)
+
+
+async def clear_head(db: Database, unit_id: int) -> None:
+    """Leave a unit without a named head."""
+    async with db.session() as session:
+        stored = await session.get(UnitHead, unit_id)
+        if stored is not None:
+            await session.delete(stored)
 
 
 async def make_admin(db: Database, person: Employee) -> None:
@@ -225,11 +245,12 @@ STAFF_TG = 8200
 
 
 async def office(db: Database, *, staff: int = 2, today: date = date(2026, 1, 14)) -> Office:
-    """Dinas Kesehatan: its head and ``staff`` employees (all linked), assessment open."""
+    """Dinas Kesehatan: its named head and ``staff`` employees (all linked), assessment open."""
     cycle = await assessment_cycle(db, today)
     head = await factories.employee(
         db, name="Drs. Ahmad Kepala", serial=100, telegram_user_id=HEAD_TG
     )
+    await name_head(db, head.unit_id, head)
     names = ["Sari Wulandari", "Budi Santoso", "Citra Lestari", "Dedi Kurniawan", "Eka Putri"]
     people = [
         await factories.employee(

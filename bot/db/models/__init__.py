@@ -10,7 +10,7 @@ from bot.db.models.appraisal import (
     UnitResult,
 )
 from bot.db.models.cycle import Cycle, Evidence, EvidenceFile, Target
-from bot.db.models.people import Employee, InviteCode, TelegramAccount, Unit
+from bot.db.models.people import Employee, InviteCode, TelegramAccount, Unit, UnitHead
 from bot.db.models.system import AuditEvent, Draft, Outbox, ProcessedUpdate
 
 __all__ = [
@@ -32,5 +32,6 @@ __all__ = [
     "Target",
     "TelegramAccount",
     "Unit",
+    "UnitHead",
     "UnitResult",
 ]

@@ -1,4 +1,4 @@
-"""People and the organisation: units, employees, Telegram accounts, invite codes.
+"""People and the organisation: units, their heads, employees, Telegram accounts, invite codes.
 
 Glossary: NIP = the civil-servant id (18 digits); jabatan = post; OPD = department.
 """
@@ -53,6 +53,24 @@ class Employee(SQLModel, table=True):
     unreachable_at: datetime | None = utc(nullable=True)  # blocked the bot: send nothing more
     created_at: datetime = utc()
     updated_at: datetime = utc()
+
+
+class UnitHead(SQLModel, table=True):
+    """The head (kepala) of a unit or OPD, named by BKPSDM: at most one per unit.
+
+    Named explicitly (the ``kepala_unit`` column of the personnel import, or `kinerja unit
+    head`), never guessed from who reports to whom. An acting head (Plt.) may work elsewhere.
+    """
+
+    __tablename__ = "unit_heads"
+
+    unit_id: int = Field(
+        sa_column=Column(ForeignKey("units.id", ondelete="CASCADE"), primary_key=True)
+    )
+    employee_id: int = Field(
+        sa_column=Column(ForeignKey("employees.id", ondelete="CASCADE"), nullable=False, index=True)
+    )
+    set_at: datetime = utc()
 
 
 class TelegramAccount(SQLModel, table=True):

@@ -10,9 +10,9 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.db.models import Cycle, Employee, Objection, ObjectionNote, Result
 from bot.domain import ObjectionStatus
+from bot.services.authority import is_admin
 from bot.services.objections.rows import (
     closes,
-    is_admin,
     last_moment,
     load_case,
     may_decide,

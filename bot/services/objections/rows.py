@@ -14,6 +14,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.db.models import Assessment, Cycle, Employee, Objection, ObjectionNote, Result
 from bot.domain import ObjectionDecision, ObjectionStatus, Role
+from bot.services.authority import is_admin
 from bot.services.cycles import end_of_day
 from bot.services.objections.views import CaseCard, NoteLine, ObjectionState, Preview
 from scoring import Rating, explain_predikat
@@ -157,11 +158,6 @@ def may_decide(me: Employee, case: Case) -> bool:
     if case.objection.decider_id is not None:
         return me.id == case.objection.decider_id
     return is_admin(me) and me.id not in (case.employee.id, case.rater.id)
-
-
-def is_admin(employee: Employee) -> bool:
-    """Whether the employee is a BKPSDM admin."""
-    return Role.ADMIN.value in employee.roles
 
 
 async def linked_admins(session: AsyncSession) -> list[Employee]:

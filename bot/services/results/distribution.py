@@ -5,9 +5,8 @@ Glossary: predikat organisasi = the unit's own predikat (SE MenPANRB 3/2023), se
 The unit's employees are those whose ``unit_id`` is the unit; the distribution counts those with
 an assessment in the cycle. Breaches come from ``scoring.check_distribution``; in a unit below its
 minimum size the percentages are not judged and the unit is reported "too small for
-percentages" (``FindingKind.TOO_SMALL``). Who may publish a unit: BKPSDM admins (any unit), the
-unit's head (an employee of the unit whose own superior works elsewhere, or who has none) and
-the head of a unit above it (the head of its OPD).
+percentages" (``FindingKind.TOO_SMALL``). Who may publish a unit is decided by
+:mod:`bot.services.authority` (BKPSDM admins and the named head of the unit's OPD).
 """
 
 from __future__ import annotations
@@ -19,7 +18,6 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.db.models import Assessment, Cycle, Employee, Result, Unit, UnitResult
-from bot.domain import Role
 from scoring import DEFAULT_MIN_SIZE, FindingKind, OrgPredikat, Predikat, check_distribution
 from scoring.numbers import round_half_up, round_ratio_half_up
 
@@ -88,29 +86,6 @@ class Published:
     published: int
     notified: int
     reason: str | None
-
-
-def is_admin(person: Employee | None) -> bool:
-    """A BKPSDM admin."""
-    return person is not None and Role.ADMIN.value in person.roles
-
-
-async def heads(session: AsyncSession, person: Employee, unit_id: int) -> bool:
-    """Whether the person heads the unit: works in it, and their superior does not."""
-    if person.unit_id != unit_id:
-        return False
-    superior = await session.get(Employee, person.superior_id) if person.superior_id else None
-    return superior is None or superior.unit_id != unit_id
-
-
-async def leads(session: AsyncSession, person: Employee, unit: Unit) -> bool:
-    """Whether the person heads the unit or a unit above it (the head of its OPD)."""
-    current: Unit | None = unit
-    while current is not None:
-        if await heads(session, person, current.id or 0):
-            return True
-        current = await session.get(Unit, current.parent_id) if current.parent_id else None
-    return False
 
 
 async def unit_result(session: AsyncSession, cycle_id: int, unit_id: int) -> UnitResult | None:

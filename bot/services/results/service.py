@@ -1,9 +1,10 @@
 """ResultService: reading results (own, team, one), publishing units, the export.
 
 Access: an employee reads their own results; their direct superior and the rater of the
-assessment read them too; nobody else (a forged button is refused and audited). Publication is
-for the unit's head, the head of its OPD or a BKPSDM admin in Telegram, and for the operator
-(``Actor.cli()``); setting a unit's organisational predikat for BKPSDM and the operator only.
+assessment read them too; nobody else (a forged button is refused and audited). Publishing a
+unit and setting its organisational predikat follow :mod:`bot.services.authority`: the named
+head of the unit's OPD or a BKPSDM admin in Telegram, or the operator (``Actor.cli()``),
+publish; only BKPSDM (admins, the operator) sets the predikat.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.db.models import Assessment, Cycle, Employee, Objection, Result, Unit
 from bot.services.assessments import linked
 from bot.services.audit import Actor, record
+from bot.services.authority import Power, find_unit, is_admin, may, standings
 from bot.services.env import ServiceEnv
 from bot.services.phases import Phase, PhaseStatus, status_at
 from bot.services.results.cards import (
@@ -34,8 +36,6 @@ from bot.services.results.distribution import (
     Published,
     UnitOption,
     distribution_of,
-    is_admin,
-    leads,
     pending_units,
     publish_problem,
     unit_result,
@@ -129,7 +129,7 @@ class ResultService:
                 raise ResultRefused("not_linked")
             options = []
             for cycle, unit in await pending_units(session):
-                allowed = is_admin(me) or await leads(session, me, unit)
+                allowed = may(Power.PUBLISH, await standings(session, me, unit))
                 if allowed and self._started(cycle):
                     shown = await distribution_of(session, cycle, unit)
                     options.append(
@@ -194,7 +194,9 @@ class ResultService:
     ) -> Distribution:
         """Set a unit's own predikat for a cycle (BKPSDM), while its results are unpublished."""
         async with self._env.db.session() as session:
-            found = await self._publisher(session, actor, cycle_id, None, unit_key, admin=True)
+            found = await self._publisher(
+                session, actor, cycle_id, None, unit_key, power=Power.SET_UNIT_PREDIKAT
+            )
             if not isinstance(found, str):
                 cycle, unit = found
                 row = await unit_result(session, cycle.id or 0, unit.id or 0)
@@ -245,22 +247,25 @@ class ResultService:
         unit_id: int | None,
         unit_key: str | None,
         *,
-        admin: bool = False,
+        power: Power = Power.PUBLISH,
     ) -> tuple[Cycle, Unit] | str:
-        """The cycle and unit when the actor may publish (``admin``: set) it now, else why not."""
+        """The cycle and unit when the actor holds ``power`` over the unit now, else why not."""
         cycle = await session.get(Cycle, cycle_id)
         unit = await _unit(session, unit_id, unit_key)
-        me = None if actor.label else await linked(session, actor.telegram_user_id or 0)
-        allowed = actor.label is not None or is_admin(me)
-        if not allowed and me is not None and unit is not None and not admin:
-            allowed = await leads(session, me, unit)
+        operator = actor.label is not None
+        me = None if operator else await linked(session, actor.telegram_user_id or 0)
+        if unit is None:  # nothing to stand towards: only BKPSDM learns that it does not exist
+            allowed = operator or is_admin(me)
+        else:
+            allowed = may(power, await standings(session, me, unit, operator=operator))
         if not allowed:
             return "not_allowed"
         if cycle is None:
             return "unknown_cycle"
         if unit is None:
             return "unknown_unit"
-        return (cycle, unit) if admin or self._started(cycle) else "not_started"
+        started = power is not Power.PUBLISH or self._started(cycle)
+        return (cycle, unit) if started else "not_started"
 
     async def _detail(self, session: AsyncSession, result_id: int, *, own: bool) -> ResultDetail:
         result = await session.get(Result, result_id)
@@ -300,8 +305,7 @@ class ResultService:
 
 async def _unit(session: AsyncSession, unit_id: int | None, unit_key: str | None) -> Unit | None:
     if unit_key is not None:
-        query = select(Unit).where(col(Unit.key) == unit_key.strip().casefold())
-        return (await session.exec(query)).first()
+        return await find_unit(session, unit_key)
     return None if unit_id is None else await session.get(Unit, unit_id)
 
 

@@ -59,7 +59,7 @@ COUNTS = Counts(
 TEXT_SAMPLES: dict[str, dict[str, Any]] = {
     "cli/demo/begin": {"folder": FOLDER, "people": 42, "start": START},
     "cli/demo/imported": {
-        "report": ImportReport(created=42, units_created=12),
+        "report": ImportReport(created=42, units_created=12, heads_changed=12),
         "file": "pegawai.csv",
         "total": 9,
     },
