@@ -4,6 +4,8 @@ The caller describes the table with a :class:`TableSpec` (required and optional 
 header aliases, columns that must hold text). Row numbers are those a person sees in Excel:
 the header is normally row 1, so the first data row is 2. Rows blank in every column of the
 spec are skipped (a numbering column filled further down than the data does not count).
+A CSV cell the project guarded against formula injection (``'=…``, see
+:mod:`bot.services.sheets`) is read without its apostrophe.
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ from typing import cast
 
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
+
+from bot.services.sheets import unguard_csv
 
 CSV_EXTENSIONS = (".csv", ".tsv", ".txt")
 XLSX_EXTENSIONS = (".xlsx", ".xlsm")
@@ -137,9 +141,10 @@ def _csv_rows(path: Path) -> list[Sequence[Cell]]:
     first_line = next((line for line in text.splitlines() if line.strip()), "")
     delimiter = max(_DELIMITERS, key=first_line.count)
     try:
-        return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
     except csv.Error as exc:
         raise TableError("unreadable", detail=str(exc)) from exc
+    return [[unguard_csv(cell) for cell in row] for row in rows]
 
 
 def _xlsx_rows(path: Path) -> list[Sequence[Cell]]:
