@@ -14,6 +14,7 @@ from pydantic import ValidationError
 
 from bot.config import Settings
 from bot.render import Renderer
+from bot.services.text import normalise_text
 
 if TYPE_CHECKING:
     from bot.db.session import Database
@@ -21,6 +22,21 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 R = TypeVar("R")
+
+
+class _FreeText(click.ParamType):
+    """Text typed on the command line, normalised like every free text the bot keeps."""
+
+    name = "text"
+
+    def convert(
+        self, value: object, param: click.Parameter | None, ctx: click.Context | None
+    ) -> str:
+        return normalise_text(str(value))
+
+
+FREE_TEXT = _FreeText()
+"""The type of every text option and argument that is stored or compared with stored text."""
 
 
 def settings_or_exit() -> Settings:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import click
 
 from bot.cli.common import (
+    FREE_TEXT,
     import_group,
     main,
     renderer_for,
@@ -36,7 +37,7 @@ def import_employees_command(file: Path) -> None:
 
 
 @main.command()
-@click.argument("nip")
+@click.argument("nip", type=FREE_TEXT)
 def invite(nip: str) -> None:
     """Print a single-use code that links the employee with this NIP to a Telegram account."""
     from bot.services.accounts import AccountService, LinkPolicy

@@ -8,6 +8,7 @@ from decimal import Decimal, InvalidOperation
 from telegram import Message
 
 from bot.forms.spec import MAX_DOWNLOAD_BYTES, Bounds, FileAnswer, Invalid, Step
+from bot.services.text import normalise_text
 
 _THOUSANDS_DOT = re.compile(r"^-?\d{1,3}(\.\d{3})+$")
 _LINK = re.compile(r"^https?://[^\s<>\"]{3,}$", re.IGNORECASE)
@@ -46,8 +47,8 @@ def check_bounds(value: Decimal, bounds: Bounds) -> Decimal:
 
 
 def read_text(message: Message, step: Step) -> str:
-    """Free text within the step's length limits."""
-    text = (message.text or "").strip()
+    """Free text within the step's length limits, normalised (:mod:`bot.services.text`)."""
+    text = normalise_text(message.text or "")
     if not text:
         raise Invalid("text_expected")
     if len(text) < step.min_length:
@@ -58,8 +59,8 @@ def read_text(message: Message, step: Step) -> str:
 
 
 def read_link(message: Message) -> str | None:
-    """The link in a text message, or None when it is not one."""
-    text = (message.text or "").strip()
+    """The link in a text message (normalised like any text), or None when it is not one."""
+    text = normalise_text(message.text or "")
     return text if _LINK.match(text) and len(text) <= 500 else None
 
 
