@@ -24,7 +24,7 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 
-class _FreeText(click.ParamType):
+class _FreeText(click.ParamType[str]):
     """Text typed on the command line, normalised like every free text the bot keeps."""
 
     name = "text"
