@@ -13,6 +13,7 @@ import click
 from pydantic import ValidationError
 
 from bot.config import Settings
+from bot.logs import guard_logs
 from bot.render import Renderer
 from bot.services.text import normalise_text
 
@@ -79,8 +80,10 @@ def main(verbose: bool) -> None:
         level=logging.DEBUG if verbose else logging.INFO,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
-    # httpx logs every request URL, and Telegram URLs contain the bot token.
+    # httpx logs every request URL at INFO: Telegram URLs contain the bot token (masked by the
+    # guard, see bot.logs), and a line per request is noise.
     logging.getLogger("httpx").setLevel(logging.WARNING)
+    guard_logs()
 
 
 @main.group()
