@@ -29,7 +29,7 @@ from telegram.ext import (
 from telegram.request import BaseRequest
 
 from bot.clock import Clock, system_clock
-from bot.config import LANGUAGES, ConfigError, Settings
+from bot.config import LANGUAGES, ConfigError, Settings, load_secret_key
 from bot.db.migrate import is_up_to_date
 from bot.db.session import Database
 from bot.forms.engine import FormEngine
@@ -113,7 +113,12 @@ def build_deps(
         renderer=renderer
         or Renderer(default_language=settings.default_language, timezone=settings.tz),
         clock=clock,
-        accounts=AccountService(db, clock=clock, policy=LinkPolicy.from_settings(settings)),
+        accounts=AccountService(
+            db,
+            clock=clock,
+            code_key=load_secret_key(settings),
+            policy=LinkPolicy.from_settings(settings),
+        ),
         updates=UpdateLedger(db, clock=clock),
         drafts=DraftStore(db, clock=clock),
         forms=FormEngine(forms),

@@ -17,6 +17,7 @@ from bot.cli.common import (
     with_database,
 )
 from bot.clock import system_clock
+from bot.config import ConfigError, load_secret_key
 
 if TYPE_CHECKING:
     from bot.db.session import Database
@@ -45,9 +46,18 @@ def invite(nip: str) -> None:
 
     settings = settings_or_exit()
     renderer = renderer_for(settings)
+    try:
+        key = load_secret_key(settings)
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from None
 
     async def _issue(db: Database) -> object:
-        service = AccountService(db, clock=system_clock, policy=LinkPolicy.from_settings(settings))
+        service = AccountService(
+            db,
+            clock=system_clock,
+            code_key=key,
+            policy=LinkPolicy.from_settings(settings),
+        )
         return await service.issue_invite(nip=nip.strip(), actor=Actor.cli())
 
     issued = with_database(settings, _issue)

@@ -29,7 +29,7 @@ async def start(update: Update, context: Context) -> None:
         return
     if context.args:
         result = await deps.accounts.link_by_code(
-            sender_id=user.id, private_chat=True, code=context.args[0]
+            sender_id=user.id, private_chat=True, code=" ".join(context.args)
         )
         await _reply_result(message, context, language, result)
         return
