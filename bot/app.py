@@ -7,6 +7,7 @@ services and handlers into a python-telegram-bot ``Application``; the database i
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import socket
@@ -16,12 +17,14 @@ from datetime import timedelta
 from typing import Any, cast
 
 from telegram import (
+    Bot,
     BotCommand,
     BotCommandScopeAllGroupChats,
     BotCommandScopeDefault,
     Update,
 )
 from telegram.constants import ParseMode
+from telegram.error import InvalidToken, TelegramError
 from telegram.ext import (
     Application,
     ApplicationBuilder,
@@ -32,7 +35,7 @@ from telegram.ext import (
 from telegram.request import BaseRequest
 
 from bot.clock import Clock, system_clock
-from bot.config import LANGUAGES, Settings
+from bot.config import LANGUAGES, ConfigError, Settings, load_secret_key
 from bot.db.migrate import is_up_to_date
 from bot.db.session import Database
 from bot.forms.engine import FormEngine
@@ -40,6 +43,7 @@ from bot.forms.spec import Form
 from bot.handlers import FORMS, register
 from bot.handlers.context import DEPS_KEY, Context, Deps
 from bot.handlers.menu import COMMANDS
+from bot.logs import guard_logs
 from bot.notify.pacing import PacedRateLimiter, Pacer
 from bot.notify.scheduler import SCHEDULER_KEY, Scheduler, scheduler_of
 from bot.render import Renderer
@@ -115,7 +119,12 @@ def build_deps(
         renderer=renderer
         or Renderer(default_language=settings.default_language, timezone=settings.tz),
         clock=clock,
-        accounts=AccountService(db, clock=clock, policy=LinkPolicy.from_settings(settings)),
+        accounts=AccountService(
+            db,
+            clock=clock,
+            code_key=load_secret_key(settings),
+            policy=LinkPolicy.from_settings(settings),
+        ),
         updates=UpdateLedger(db, clock=clock),
         drafts=DraftStore(db, clock=clock),
         forms=FormEngine(forms),
@@ -145,10 +154,12 @@ def build_application(
     database the caller already opened; ``forms`` and ``renderer`` replace the registered forms
     and the templates (the form engine's own tests use a sample form).
     """
+    token = settings.require_token()
+    guard_logs(token)  # before PTB logs its Bot API URL, which holds the token
     database = db or Database(settings.resolved_database_url)
     builder = (
         ApplicationBuilder()
-        .token(settings.require_token())
+        .token(token)
         .base_url(settings.telegram_api_base_url)
         .base_file_url(settings.telegram_file_base_url)
         .context_types(ContextTypes(context=Context))
@@ -225,8 +236,45 @@ async def polling(application: KinerjaApp, *, poll_timeout: int = 10) -> AsyncIt
         await application.shutdown()
 
 
+class BotApiError(ConfigError):
+    """The Bot API at the configured URL refused the token or cannot be reached."""
+
+
+async def check_bot_api(settings: Settings) -> None:
+    """Ask the configured Bot API who the bot is; :class:`BotApiError` in one line if it fails.
+
+    A mistyped ``TELEGRAM_API_BASE_URL`` answers 404, which python-telegram-bot reports as
+    ``InvalidToken`` with the token in its text (and a traceback in the log). The message
+    here names the URL and what to check, never the token.
+    """
+    url = settings.telegram_api_base_url
+    bot = Bot(settings.require_token(), base_url=url, base_file_url=settings.telegram_file_base_url)
+    try:
+        await bot.initialize()  # getMe
+    except InvalidToken as exc:
+        msg = (
+            f"the Bot API at {url} did not accept the bot token ({_reason(exc)}): check "
+            "TELEGRAM_API_BASE_URL (normally https://api.telegram.org/bot) and TELEGRAM_BOT_TOKEN"
+        )
+        raise BotApiError(msg) from None
+    except TelegramError as exc:
+        msg = (
+            f"the Bot API at {url} cannot be reached ({_reason(exc)}): check TELEGRAM_API_BASE_URL"
+        )
+        raise BotApiError(msg) from None
+    finally:
+        await bot.shutdown()
+
+
+def _reason(error: TelegramError) -> str:
+    """What the server answered ("Not Found"), never the token PTB's own text includes."""
+    cause = error.__cause__
+    return guard_logs().mask(cause.message if isinstance(cause, TelegramError) else error.message)
+
+
 def run_polling(settings: Settings) -> None:
-    """Run the bot until interrupted (Ctrl-C or SIGTERM)."""
+    """Check the Bot API, then run the bot until interrupted (Ctrl-C or SIGTERM)."""
     application = build_application(settings)
+    asyncio.run(check_bot_api(settings))
     log.info("Kinerja Bot starts polling %s", settings.telegram_api_base_url)
     application.run_polling(allowed_updates=Update.ALL_TYPES)

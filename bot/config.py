@@ -6,7 +6,11 @@ file) when the composition root or the CLI constructs it.
 
 from __future__ import annotations
 
+import contextlib
+import os
 import re
+import secrets
+import tempfile
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -24,6 +28,24 @@ _TOKEN_SHAPE = re.compile(r"^\d{5,}:[A-Za-z0-9_-]{30,}$")
 _DOCUMENTED_EXAMPLES = frozenset(
     {"123456:ABC-DEF1234ghIkl-zyx57W2v1u123ew11", "110201543:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw"}
 )
+
+
+SECRET_KEY_FILE = "secret.key"  # noqa: S105  (a file name, not a password)
+MIN_SECRET_LENGTH = 32
+# Words of the placeholders people copy from examples instead of a random value.
+_PLACEHOLDER_WORDS = ("changeme", "replace", "placeholder", "example", "yoursecret", "secretkey")
+
+
+def secret_key_problem(value: str) -> str | None:
+    """Why ``value`` is too weak to key the invite codes' HMAC, or None when it will do."""
+    squeezed = re.sub(r"[^a-z0-9]", "", value.lower())
+    if any(word in squeezed for word in _PLACEHOLDER_WORDS):
+        return "looks like a placeholder, not a random value"
+    if len(value) < MIN_SECRET_LENGTH:
+        return f"is shorter than {MIN_SECRET_LENGTH} characters"
+    if len(set(value)) < 10:
+        return "has too few different characters to be random"
+    return None
 
 
 class ConfigError(RuntimeError):
@@ -64,6 +86,7 @@ class Settings(BaseSettings):
     telegram_bot_token: SecretStr | None = Field(
         default=None, validation_alias="TELEGRAM_BOT_TOKEN"
     )
+    secret_key: SecretStr | None = Field(default=None, validation_alias="KINERJA_SECRET_KEY")
     database_url: str | None = Field(default=None, validation_alias="DATABASE_URL")
     telegram_api_base_url: str = Field(
         default="https://api.telegram.org/bot", validation_alias="TELEGRAM_API_BASE_URL"
@@ -111,6 +134,21 @@ class Settings(BaseSettings):
                 "TELEGRAM_BOT_TOKEN looks like a placeholder, not a token from @BotFather "
                 "(expected '<digits>:<35 characters>'). Put the real token in .env, or remove "
                 "the line to run the demo."
+            )
+            raise ValueError(msg)
+        return value
+
+    @field_validator("secret_key")
+    @classmethod
+    def _refuse_weak_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None:
+            return None
+        problem = secret_key_problem(value.get_secret_value())
+        if problem is not None:
+            msg = (
+                f"KINERJA_SECRET_KEY {problem}. Put a long random value there (for example "
+                "the output of `python -c 'import secrets; print(secrets.token_hex(32))'`), "
+                f"or remove the line and the bot keeps one in <data folder>/{SECRET_KEY_FILE}."
             )
             raise ValueError(msg)
         return value
@@ -183,3 +221,39 @@ class Settings(BaseSettings):
             )
             raise ConfigError(msg)
         return self.telegram_bot_token.get_secret_value()
+
+
+def load_secret_key(settings: Settings) -> bytes:
+    """The deployment's secret key: KINERJA_SECRET_KEY, else ``<data folder>/secret.key``.
+
+    On the first start without the setting, 32 random bytes are written there (as 64 hex
+    characters, readable by the owner only, mode 0600) and used from then on; copying that
+    line into KINERJA_SECRET_KEY gives the same key. Invite codes are hashed with it (HMAC):
+    a new key makes the unused codes stop working.
+    """
+    if settings.secret_key is not None:
+        return settings.secret_key.get_secret_value().encode()
+    path = settings.data_dir / SECRET_KEY_FILE
+    if not path.exists():
+        _write_new_key(path)
+    value = path.read_text(encoding="utf-8").strip()
+    problem = secret_key_problem(value)
+    if problem is not None:
+        msg = f"{path} {problem}: delete it (a new one is made at start) or set KINERJA_SECRET_KEY"
+        raise ConfigError(msg)
+    return value.encode()
+
+
+def _write_new_key(path: Path) -> None:
+    """Write a fresh key, whole or not at all; a key another process wrote first is kept."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".secret-")  # mode 0600
+    try:
+        with os.fdopen(handle, "w", encoding="ascii") as stream:
+            stream.write(secrets.token_hex(32) + "\n")
+            stream.flush()
+            os.fsync(stream.fileno())
+        with contextlib.suppress(FileExistsError):  # never replaces a key another process wrote
+            os.link(temporary, path)
+    finally:
+        Path(temporary).unlink(missing_ok=True)

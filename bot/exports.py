@@ -1,11 +1,13 @@
 """The results export as files for people: the columns BKPSDM asked for, as CSV or XLSX.
 
+Every cell goes through :mod:`bot.services.sheets`, so a name that looks like a formula stays
+text in both files.
+
 Shared by `kinerja export results` and the demo, which reads its files back.
 """
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -15,6 +17,7 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from bot.render import Renderer
+from bot.services.sheets import append_row, write_csv_rows
 
 if TYPE_CHECKING:
     from bot.services.results import ExportRow
@@ -65,22 +68,23 @@ def export_cells(renderer: Renderer, row: ExportRow) -> list[str | int]:
 
 
 def write_csv(path: Path, table: Table) -> None:
-    """UTF-8 with a byte-order mark, so Excel opens the names correctly."""
+    """UTF-8 with a byte-order mark, so Excel opens the names correctly; text guarded."""
     with path.open("w", encoding="utf-8-sig", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(COLUMNS)
-        writer.writerows(table)
+        write_csv_rows(handle, [COLUMNS, *table])
 
 
 def write_xlsx(path: Path, table: Table) -> None:
-    """A sheet for people: bold header, frozen header row, a filter, widths that fit."""
+    """A sheet for people: bold header, frozen header row, a filter, widths that fit.
+
+    Formula-like text is stored as text (:mod:`bot.services.sheets`).
+    """
     book = Workbook()
     sheet = book.active
     assert sheet is not None  # noqa: S101  (a new workbook has one sheet)
     sheet.title = "Hasil"
-    sheet.append(list(COLUMNS))
+    append_row(sheet, COLUMNS)
     for row in table:
-        sheet.append(list(row))
+        append_row(sheet, row)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="DDEBF7")

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from bot.config import ConfigError, Settings
+from bot.config import ConfigError, Settings, load_secret_key
 from tests.support.recording import TEST_TOKEN
 
 
@@ -101,3 +101,48 @@ def test_empty_lines_copied_from_the_example_mean_default(
     settings = _settings()
     assert settings.admin_chat_id is None
     assert settings.resolved_database_url.startswith("sqlite+aiosqlite:///")
+
+
+STRONG_KEY = "k3Vq9xT2mW8pL5rZ7cN4bH6jF1dS0gYa"
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        "changeme",
+        "change-me-to-a-long-random-secret-key",
+        "replace-with-a-random-secret-key-please",
+        "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+        "k3Vq9xT2mW8pL5rZ",  # random, but 16 characters
+    ],
+)
+def test_a_weak_or_placeholder_secret_key_is_refused(key: str) -> None:
+    """KINERJA_SECRET_KEY must be long and random: a placeholder fails at start-up."""
+    with pytest.raises(ValidationError, match="KINERJA_SECRET_KEY"):
+        _settings(secret_key=key)
+
+
+def test_the_secret_key_is_read_from_the_setting_and_kept_secret(tmp_path: Path) -> None:
+    settings = _settings(secret_key=STRONG_KEY, data_dir=tmp_path)
+    assert STRONG_KEY not in repr(settings)
+    assert load_secret_key(settings) == STRONG_KEY.encode()
+    assert not (tmp_path / "secret.key").exists()
+
+
+def test_without_a_setting_a_key_is_generated_once_into_the_data_folder(tmp_path: Path) -> None:
+    """32 random bytes (hex) in <data>/secret.key, readable by the owner only, then reused."""
+    folder = tmp_path / "data"
+    settings = _settings(data_dir=folder)
+    key = load_secret_key(settings)
+    path = folder / "secret.key"
+    assert path.stat().st_mode & 0o777 == 0o600
+    assert len(bytes.fromhex(key.decode())) == 32
+    assert path.read_text().strip() == key.decode()
+    assert load_secret_key(_settings(data_dir=folder)) == key
+    assert load_secret_key(_settings(data_dir=tmp_path / "other")) != key
+
+
+def test_a_weak_key_file_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "secret.key").write_text("changeme\n")
+    with pytest.raises(ConfigError, match=r"secret\.key"):
+        load_secret_key(_settings(data_dir=tmp_path))

@@ -20,7 +20,9 @@ from pydantic import ValidationError
 
 from bot.config import Settings
 from bot.domain import DomainError
+from bot.logs import guard_logs
 from bot.render import Renderer
+from bot.services.text import normalise_text
 
 if TYPE_CHECKING:
     from bot.db.session import Database
@@ -28,6 +30,21 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 R = TypeVar("R")
+
+
+class _FreeText(click.ParamType[str]):
+    """Text typed on the command line, normalised like every free text the bot keeps."""
+
+    name = "text"
+
+    def convert(
+        self, value: object, param: click.Parameter | None, ctx: click.Context | None
+    ) -> str:
+        return normalise_text(str(value))
+
+
+FREE_TEXT = _FreeText()
+"""The type of every text option and argument that is stored or compared with stored text."""
 
 
 def settings_or_exit() -> Settings:
@@ -148,10 +165,12 @@ def main(verbose: bool) -> None:
         level=logging.DEBUG if verbose else logging.INFO,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
-    # httpx logs every request URL, and Telegram URLs contain the bot token.
+    # httpx logs every request URL at INFO: Telegram URLs contain the bot token (masked by the
+    # guard, see bot.logs), and a line per request is noise.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     # Alembic announces its context on every schema check: noise around a command's output.
     logging.getLogger("alembic").setLevel(logging.DEBUG if verbose else logging.WARNING)
+    guard_logs()
 
 
 @main.group()

@@ -7,7 +7,7 @@ from datetime import datetime
 
 import click
 
-from bot.cli.common import cycle, renderer_for, settings_or_exit, with_database
+from bot.cli.common import FREE_TEXT, cycle, renderer_for, settings_or_exit, with_database
 from bot.clock import system_clock
 from bot.domain import PeriodKind
 
@@ -37,7 +37,9 @@ def _phase_options(command: Callable[..., None]) -> Callable[..., None]:
     show_default=True,
 )
 @click.option("--start", type=click.DateTime(["%Y-%m-%d"]), required=True, help="YYYY-MM-DD")
-@click.option("--name", default=None, help="Default: 'Triwulan I 2026', 'Januari 2026', ...")
+@click.option(
+    "--name", type=FREE_TEXT, default=None, help="Default: 'Triwulan I 2026', 'Januari 2026', ..."
+)
 @click.option("--objection-days", type=int, default=None, help="Default: 14 (PP 30/2019).")
 @_phase_options
 def cycle_open(
@@ -67,7 +69,12 @@ def cycle_open(
 
 
 @cycle.command("status")
-@click.option("--name", default=None, help="Default: the current cycle, else the latest begun.")
+@click.option(
+    "--name",
+    type=FREE_TEXT,
+    default=None,
+    help="Default: the current cycle, else the latest begun.",
+)
 def cycle_status(name: str | None) -> None:
     """Show a cycle's phases (open or closed now) and, per OPD, how many have done each step."""
     from bot.services.obligations import cycle_status as load_status

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 import click
 
-from bot.cli.common import feedback, renderer_for, settings_or_exit, with_database
+from bot.cli.common import FREE_TEXT, feedback, renderer_for, settings_or_exit, with_database
 from bot.clock import system_clock
 
 if TYPE_CHECKING:
@@ -31,7 +31,9 @@ T = TypeVar("T")
 
 
 @feedback.command("assign")
-@click.option("--cycle", "cycle_ref", required=True, help="The cycle's id or exact name.")
+@click.option(
+    "--cycle", "cycle_ref", type=FREE_TEXT, required=True, help="The cycle's id or exact name."
+)
 @click.option("--seed", type=int, default=None, help="Seed of the draw. Default: the cycle's id.")
 @click.option(
     "--self/--no-self", "include_self", default=None, help="Self-assessment (default: on)."

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import click
 
 from bot.cli.common import (
+    FREE_TEXT,
     import_group,
     main,
     renderer_for,
@@ -16,6 +17,7 @@ from bot.cli.common import (
     with_database,
 )
 from bot.clock import system_clock
+from bot.config import ConfigError, load_secret_key
 
 if TYPE_CHECKING:
     from bot.db.session import Database
@@ -36,7 +38,7 @@ def import_employees_command(file: Path) -> None:
 
 
 @main.command()
-@click.argument("nip")
+@click.argument("nip", type=FREE_TEXT)
 def invite(nip: str) -> None:
     """Print a single-use code that links the employee with this NIP to a Telegram account."""
     from bot.services.accounts import AccountService, LinkPolicy
@@ -44,9 +46,18 @@ def invite(nip: str) -> None:
 
     settings = settings_or_exit()
     renderer = renderer_for(settings)
+    try:
+        key = load_secret_key(settings)
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from None
 
     async def _issue(db: Database) -> object:
-        service = AccountService(db, clock=system_clock, policy=LinkPolicy.from_settings(settings))
+        service = AccountService(
+            db,
+            clock=system_clock,
+            code_key=key,
+            policy=LinkPolicy.from_settings(settings),
+        )
         return await service.issue_invite(nip=nip.strip(), actor=Actor.cli())
 
     issued = with_database(settings, _issue)

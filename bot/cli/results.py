@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 import click
 
-from bot.cli.common import export, main, renderer_for, settings_or_exit, with_database
+from bot.cli.common import FREE_TEXT, export, main, renderer_for, settings_or_exit, with_database
 from bot.clock import system_clock
 from bot.render import Renderer
 from scoring import OrgPredikat
@@ -43,8 +43,10 @@ def results_group() -> None:
 
 
 @results_group.command("unit-predikat")
-@click.option("--cycle", "cycle_ref", required=True, help=CYCLE_HELP)
-@click.option("--unit", "unit_key", required=True, help="The unit's key: 'opd' or 'opd/unit'.")
+@click.option("--cycle", "cycle_ref", type=FREE_TEXT, required=True, help=CYCLE_HELP)
+@click.option(
+    "--unit", "unit_key", type=FREE_TEXT, required=True, help="The unit's key: 'opd' or 'opd/unit'."
+)
 @click.option(
     "--predikat",
     type=click.Choice([p.value for p in OrgPredikat]),
@@ -75,8 +77,10 @@ def unit_predikat(cycle_ref: str, unit_key: str, predikat: str, ikm: str | None)
 
 
 @results_group.command("distribution")
-@click.option("--cycle", "cycle_ref", required=True, help=CYCLE_HELP)
-@click.option("--unit", "unit_key", default=None, help="One unit; default: every unit due.")
+@click.option("--cycle", "cycle_ref", type=FREE_TEXT, required=True, help=CYCLE_HELP)
+@click.option(
+    "--unit", "unit_key", type=FREE_TEXT, default=None, help="One unit; default: every unit due."
+)
 def distribution(cycle_ref: str, unit_key: str | None) -> None:
     """Show units' distribution of predikat against their organisational predikat."""
     from bot.services.audit import Actor
@@ -104,9 +108,13 @@ def distribution(cycle_ref: str, unit_key: str | None) -> None:
 
 
 @results_group.command("publish")
-@click.option("--cycle", "cycle_ref", required=True, help=CYCLE_HELP)
-@click.option("--unit", "unit_key", default=None, help="One unit; default: every unit due.")
-@click.option("--reason", default=None, help="Why publish although the curve is breached.")
+@click.option("--cycle", "cycle_ref", type=FREE_TEXT, required=True, help=CYCLE_HELP)
+@click.option(
+    "--unit", "unit_key", type=FREE_TEXT, default=None, help="One unit; default: every unit due."
+)
+@click.option(
+    "--reason", type=FREE_TEXT, default=None, help="Why publish although the curve is breached."
+)
 def publish(cycle_ref: str, unit_key: str | None, reason: str | None) -> None:
     """Publish results unit by unit; a unit breaking its curve needs --reason."""
     settings = settings_or_exit()
@@ -154,7 +162,7 @@ async def _publish_unit(
 
 
 @export.command("results")
-@click.option("--cycle", "cycle_ref", required=True, help=CYCLE_HELP)
+@click.option("--cycle", "cycle_ref", type=FREE_TEXT, required=True, help=CYCLE_HELP)
 @click.option(
     "--format", "fmt", type=click.Choice(["csv", "xlsx"]), default=None, help="Default: from -o."
 )

@@ -21,9 +21,9 @@ def run() -> None:
     settings = settings_or_exit()
     try:
         settings.require_token()
-    except ConfigError as exc:
-        raise click.ClickException(str(exc)) from exc
-    run_polling(settings)
+        run_polling(settings)
+    except ConfigError as exc:  # also a Bot API that refuses the token: one line, no traceback
+        raise click.ClickException(str(exc)) from None
 
 
 @main.command()

@@ -38,8 +38,14 @@ def _on_sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
 
 
 def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
-    """An async engine for the URL; SQLite connections get WAL, a busy timeout and FKs."""
-    engine = create_async_engine(async_url(url), echo=echo, pool_pre_ping=True)
+    """An async engine for the URL; SQLite connections get WAL, a busy timeout and FKs.
+
+    ``hide_parameters``: the values of a statement (names, phone numbers, what people wrote)
+    appear in neither an error's text nor SQL logging; the statement itself still does.
+    """
+    engine = create_async_engine(
+        async_url(url), echo=echo, pool_pre_ping=True, hide_parameters=True
+    )
     if engine.dialect.name == "sqlite":
         event.listen(engine.sync_engine, "connect", _on_sqlite_connect)
     return engine

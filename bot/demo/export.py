@@ -17,6 +17,7 @@ from openpyxl import load_workbook
 from bot.demo.story import Stage, moment
 from bot.exports import COLUMNS, write_results
 from bot.services.results import ResultService
+from bot.services.sheets import unguard_csv
 from scoring import Predikat, Rating, predikat
 
 CSV_FILE, XLSX_FILE = "hasil.csv", "hasil.xlsx"
@@ -36,7 +37,10 @@ class ExportStory:
 
 def _read_csv(path: Path) -> list[dict[str, str]]:
     with path.open(encoding="utf-8-sig", newline="") as handle:
-        return list(csv.DictReader(handle))
+        return [
+            {key: unguard_csv(value) for key, value in row.items()}
+            for row in csv.DictReader(handle)
+        ]
 
 
 def _read_xlsx(path: Path) -> list[dict[str, str]]:

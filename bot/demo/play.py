@@ -8,6 +8,7 @@ from pathlib import Path
 
 from sqlmodel import col, func, select
 
+from bot.config import load_secret_key
 from bot.db.models import Employee
 from bot.demo.assessment import assess
 from bot.demo.chat import DemoFailure
@@ -77,7 +78,9 @@ class Play:
         story = await link_everyone(
             stage.sandbox,
             stage.people,
-            AccountService(stage.db, clock=stage.clock),
+            AccountService(
+                stage.db, clock=stage.clock, code_key=load_secret_key(stage.env.settings)
+            ),
             lambda done, total: stage.say("progress", done=done, total=total),
         )
         self.linking = story

@@ -6,13 +6,13 @@ Indonesian names; NIPs follow the PNS layout and phones are valid Indonesian mob
 
 from __future__ import annotations
 
-import csv
 import random
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 from bot.services.nip import make_pns_nip
+from bot.services.sheets import write_csv_rows
 
 COLUMNS = (
     "nip",
@@ -236,6 +236,4 @@ def build_regency(seed: int = 2026) -> list[Person]:
 def write_csv(people: list[Person], path: Path) -> None:
     """The personnel file as BKPSDM would export it (the demo imports it like a real one)."""
     with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(COLUMNS)
-        writer.writerows(person.row() for person in people)
+        write_csv_rows(handle, [COLUMNS, *(person.row() for person in people)])

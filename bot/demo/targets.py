@@ -6,7 +6,6 @@ late; BKPSDM then imports the late person's target agreed on paper.
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -21,6 +20,7 @@ from bot.demo.story import Stage, moment
 from bot.domain import TargetKind, TargetStatus
 from bot.services.audit import Actor
 from bot.services.reminders import REMIND_ACTION, RemindJourney
+from bot.services.sheets import write_csv_rows
 from bot.services.targets import TargetAction
 from bot.services.targets.importer import TargetImportReport, import_targets, read_targets
 
@@ -47,8 +47,7 @@ class TargetsStory:
 def write_targets(stage: Stage, path: Path, cycle: str, people: Iterable[int]) -> None:
     """BKPSDM's file of agreed targets, each RHK supporting the superior's."""
     with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(COLUMNS)
+        rows: list[tuple[str, ...]] = [COLUMNS]
         for index in people:
             member = stage.members[index]
             plan = plan_of(member.person)
@@ -56,7 +55,8 @@ def write_targets(stage: Stage, path: Path, cycle: str, people: Iterable[int]) -
             above = plan_of(boss).rhk if boss else ""
             for item in plan.indicators:
                 head = (member.person.nip, cycle, plan.rhk, above, TargetKind.UTAMA.value)
-                writer.writerow((*head, item.text, str(item.target), item.unit, item.arah))
+                rows.append((*head, item.text, str(item.target), item.unit, item.arah))
+        write_csv_rows(handle, rows)
 
 
 async def _target(stage: Stage, index: int, status: TargetStatus) -> int:

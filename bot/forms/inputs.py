@@ -8,6 +8,8 @@ from decimal import Decimal, InvalidOperation
 from telegram import Message
 
 from bot.forms.spec import MAX_DOWNLOAD_BYTES, Bounds, FileAnswer, Invalid, Step
+from bot.services import filetypes
+from bot.services.text import normalise_text
 
 _THOUSANDS_DOT = re.compile(r"^-?\d{1,3}(\.\d{3})+$")
 _LINK = re.compile(r"^https?://[^\s<>\"]{3,}$", re.IGNORECASE)
@@ -46,8 +48,8 @@ def check_bounds(value: Decimal, bounds: Bounds) -> Decimal:
 
 
 def read_text(message: Message, step: Step) -> str:
-    """Free text within the step's length limits."""
-    text = (message.text or "").strip()
+    """Free text within the step's length limits, normalised (:mod:`bot.services.text`)."""
+    text = normalise_text(message.text or "")
     if not text:
         raise Invalid("text_expected")
     if len(text) < step.min_length:
@@ -58,8 +60,8 @@ def read_text(message: Message, step: Step) -> str:
 
 
 def read_link(message: Message) -> str | None:
-    """The link in a text message, or None when it is not one."""
-    text = (message.text or "").strip()
+    """The link in a text message (normalised like any text), or None when it is not one."""
+    text = normalise_text(message.text or "")
     return text if _LINK.match(text) and len(text) <= 500 else None
 
 
@@ -78,6 +80,23 @@ def read_file(message: Message, step: Step) -> FileAnswer | None:
         return None
     if answer.size > MAX_DOWNLOAD_BYTES:
         raise Invalid("file_too_big", size_mb=round(answer.size / 1_048_576, 1), limit_mb=20)
-    if answer.mime_type not in step.accept:
-        raise Invalid("file_type", mime=answer.mime_type, name=answer.name or "")
+    if not _may_be_accepted(answer, step):
+        kinds = filetypes.ACCEPTED_LABELS
+        raise Invalid("file_type", mime=answer.mime_type, name=answer.name or "", kinds=kinds)
     return answer
+
+
+def _may_be_accepted(answer: FileAnswer, step: Step) -> bool:
+    """A first look at what the phone says: the name's extension, else the MIME type.
+
+    Only a first look, to refuse an obvious program at once: the bytes decide when the form
+    is sent (:mod:`bot.services.filetypes`).
+    """
+    if answer.kind == "photo":
+        return True
+    extension = filetypes.name_extension(answer.name)
+    if extension is None:
+        return answer.mime_type in step.accept
+    return any(
+        extension in kind.extensions for kind in filetypes.ACCEPTED if kind.mime in step.accept
+    )

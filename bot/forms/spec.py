@@ -8,6 +8,8 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
+from bot.services import filetypes
+
 if TYPE_CHECKING:
     from bot.handlers.context import Context
     from bot.services.accounts import EmployeeCard
@@ -16,20 +18,7 @@ if TYPE_CHECKING:
 SKIP, DONE, SEND, CANCEL = "_skip", "_done", "_send", "_cancel"
 ALBUM_KEY = "_album"  # the media group of the last file kept early (one note per album)
 
-IMAGE_TYPES = frozenset({"image/jpeg", "image/png", "image/webp", "image/heic"})
-DOCUMENT_TYPES = frozenset(
-    {
-        "application/pdf",
-        "application/msword",
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        "application/vnd.ms-excel",
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        "application/vnd.ms-powerpoint",
-        "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-        "application/vnd.oasis.opendocument.text",
-        "application/vnd.oasis.opendocument.spreadsheet",
-    }
-)
+ACCEPTED_FILE_TYPES = filetypes.ACCEPTED_MIMES  # the bytes are checked again when the form is sent
 MAX_DOWNLOAD_BYTES = 20 * 1024 * 1024  # bots cannot download bigger files from Telegram
 
 
@@ -148,7 +137,7 @@ class Step:
     min_length: int = 1
     max_length: int = 500
     optional: bool = False
-    accept: frozenset[str] = IMAGE_TYPES | DOCUMENT_TYPES
+    accept: frozenset[str] = ACCEPTED_FILE_TYPES
     max_files: int = 5
     allow_link: bool = True
     check: Check | None = None

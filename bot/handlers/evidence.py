@@ -134,8 +134,10 @@ async def _download(context: Context, attached: FileAnswer) -> Upload:
     return Upload(kind, attached.file_id, attached.mime_type, attached.name, bytes(data))
 
 
-async def _drop_file(ctx: FormContext, refused: FileAnswer, reason: str) -> Reply:
-    """Take the file Telegram refused out of the form and go back to the files question."""
+async def _drop_file(
+    ctx: FormContext, refused: FileAnswer, reason: str, **details: object
+) -> Reply:
+    """Take a refused file out of the form and go back to the files question."""
     drafts = ctx.telegram.deps.drafts
     answers = dict(ctx.answers)
     attached = dict(answers.get("files") or {})
@@ -144,7 +146,7 @@ async def _drop_file(ctx: FormContext, refused: FileAnswer, reason: str) -> Repl
     draft = await drafts.current(ctx.user_id)
     if draft is not None:
         await drafts.advance(draft, step="files", answers=answers)
-    values = {"name": refused.name or "", "limit_mb": LIMIT_MB, "reason": reason}
+    values = {"name": refused.name or "", "limit_mb": LIMIT_MB, "reason": reason, **details}
     return Reply("evidence/file_refused", values)
 
 
@@ -163,8 +165,18 @@ async def _complete(ctx: FormContext) -> Reply:
             uploads=uploads,
         )
     except EvidenceRefusedError as refusal:
+        if refusal.code == "file_content":
+            return await _drop_content(ctx, refusal)
         raise Invalid(refusal.code, **refusal.params) from refusal
     return Reply("evidence/receipt", {"receipt": receipt})
+
+
+async def _drop_content(ctx: FormContext, refusal: EvidenceRefusedError) -> Reply:
+    """A file whose bytes are not an accepted kind, or not the kind its name says."""
+    params = refusal.params
+    attached = next(f for f in _files_of(ctx.answers) if f.file_id == params["file_id"])
+    details = {key: params[key] for key in ("found", "extension", "kinds")}
+    return await _drop_file(ctx, attached, str(params["problem"]), **details)
 
 
 EVIDENCE = Form(
@@ -336,16 +348,24 @@ async def send_files(update: Update, context: Context, data: ItemAction) -> None
 async def _forward(
     context: Context, chat_id: int, item: ReviewItem, attached: AttachedFile, caption: str
 ) -> None:
+    """Send a file under a name and MIME type of the type its bytes showed.
+
+    By Telegram's id when the sender's name already says that type (photos have no name);
+    else, or when Telegram no longer knows the file, the bot's own copy, named accordingly.
+    """
     photo = attached.kind is FileKind.PHOTO
-    try:
-        if photo:
-            await context.bot.send_photo(chat_id, attached.telegram_file_id, caption=caption)
-        else:
-            await context.bot.send_document(chat_id, attached.telegram_file_id, caption=caption)
-        return
-    except BadRequest:  # Telegram no longer knows the file: send our own copy
-        data = await context.deps.evidence.review.read(attached.path)
-    upload = InputFile(data, filename=attached.name or f"bukti-{item.id}-{attached.id}")
+    if photo or attached.send_name == attached.name:
+        try:
+            if photo:
+                await context.bot.send_photo(chat_id, attached.telegram_file_id, caption=caption)
+            else:
+                await context.bot.send_document(chat_id, attached.telegram_file_id, caption=caption)
+            return
+        except BadRequest:  # Telegram no longer knows the file: send our own copy
+            pass
+    data = await context.deps.evidence.review.read(attached.path)
+    upload = InputFile(data, filename=attached.send_name)
+    upload.mimetype = attached.mime_type
     if photo:
         await context.bot.send_photo(chat_id, upload, caption=caption)
     else:

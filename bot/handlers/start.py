@@ -30,7 +30,7 @@ async def start(update: Update, context: Context) -> None:
     deps, language = context.deps, await context.language_of(update)
     if context.args and context.args[0] != START_PAYLOAD:
         result = await deps.accounts.link_by_code(
-            sender_id=user.id, private_chat=_is_private(update), code=context.args[0]
+            sender_id=user.id, private_chat=_is_private(update), code=" ".join(context.args)
         )
         await _reply_result(message, context, language, result)
         return

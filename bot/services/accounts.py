@@ -9,6 +9,7 @@ refusal and lock is written to the audit log.
 from __future__ import annotations
 
 import hashlib
+import hmac
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -26,10 +27,16 @@ from bot.domain import AuditAction, DomainError
 from bot.services import drafts
 from bot.services.audit import Actor, record
 from bot.services.phones import PhoneError, mask_phone, normalise_phone
+from bot.services.text import normalise_text
 
 LINK_FORM = "link"
-CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud over the phone
-CODE_LENGTH = 10
+# Crockford's base32: digits and letters without I, L, O and U, 5 bits a symbol. 12 symbols
+# are 60 bits, shown in three groups (ABCD-EFGH-JKMN) to type on a phone or read aloud; what
+# people type is read leniently (any case, spaces or dashes, O for 0, I and L for 1).
+CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+CODE_LENGTH = 12
+CODE_GROUP = 4
+_CODE_READING = str.maketrans({"O": "0", "I": "1", "L": "1"})
 
 
 class LinkStatus(StrEnum):
@@ -113,9 +120,27 @@ class UnknownEmployeeError(DomainError, LookupError):
         super().__init__("unknown_employee", nip=nip)
 
 
-def hash_code(code: str) -> str:
-    """The stored form of an invite code (codes are compared case-insensitively)."""
-    return hashlib.sha256(code.strip().upper().encode()).hexdigest()
+def canonical_code(typed: str) -> str:
+    """An invite code as typed, in its canonical form: 'abcd efgh-jkmn' → 'ABCDEFGHJKMN'."""
+    kept = "".join(char for char in normalise_text(typed).upper() if char.isalnum())
+    return kept.translate(_CODE_READING)
+
+
+def new_code() -> str:
+    """A fresh random code, grouped for reading: 'ABCD-EFGH-JKMN' (60 bits)."""
+    symbols = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+    groups = (symbols[i : i + CODE_GROUP] for i in range(0, CODE_LENGTH, CODE_GROUP))
+    return "-".join(groups)
+
+
+def hash_code(code: str, key: bytes) -> str:
+    """The stored form of an invite code: HMAC-SHA256 of its canonical form with the key.
+
+    Without the key (``KINERJA_SECRET_KEY`` or ``<data>/secret.key``) a copy of the database
+    cannot be used to check guesses offline. Codes issued before keyed hashes (plain SHA-256)
+    match nothing: they expire within their 7 days anyway, and BKPSDM issues new ones.
+    """
+    return hmac.new(key, canonical_code(code).encode(), hashlib.sha256).hexdigest()
 
 
 def _stored_id(employee: Employee) -> int:
@@ -152,9 +177,12 @@ async def _account(session: AsyncSession, telegram_user_id: int, now: datetime) 
 class AccountService:
     """Use-cases around a person's Telegram account."""
 
-    def __init__(self, db: Database, *, clock: Clock, policy: LinkPolicy | None = None) -> None:
+    def __init__(
+        self, db: Database, *, clock: Clock, code_key: bytes, policy: LinkPolicy | None = None
+    ) -> None:
         self._db = db
         self._clock = clock
+        self._code_key = code_key
         self._policy = policy or LinkPolicy()
 
     async def profile(self, telegram_user_id: int) -> Profile:
@@ -227,7 +255,7 @@ class AccountService:
             query = (
                 select(InviteCode, Employee)
                 .join(Employee)
-                .where(InviteCode.code_hash == hash_code(code))
+                .where(InviteCode.code_hash == hash_code(code, self._code_key))
             )
             found = (await session.exec(query)).first()
             if found is None:
@@ -332,7 +360,7 @@ class AccountService:
     async def issue_invite(self, *, nip: str, actor: Actor) -> IssuedInvite:
         """A new single-use code for the employee; earlier unused codes stop working."""
         now = self._clock()
-        code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+        code = new_code()
         async with self._db.session() as session:
             employee = (await session.exec(select(Employee).where(Employee.nip == nip))).first()
             if employee is None or employee.id is None:
@@ -348,7 +376,7 @@ class AccountService:
             )
             invite = InviteCode(
                 employee_id=employee.id,
-                code_hash=hash_code(code),
+                code_hash=hash_code(code, self._code_key),
                 created_at=now,
                 expires_at=now + self._policy.invite_ttl,
             )

@@ -27,6 +27,7 @@ from openpyxl.cell.cell import Cell
 from bot.domain import AssignmentSource
 from bot.services.assignments import Pair
 from bot.services.nip import normalise_nip, shape_problem
+from bot.services.sheets import append_row
 from bot.services.tabular import CELL_CODES, RowProblem, TableRow, TableSpec
 from scoring.feedback import Relation
 
@@ -194,13 +195,17 @@ def _nip_of(employee_id: int | None, by_id: Mapping[int, Staff]) -> str:
 
 
 def write_xlsx(rows: Sequence[AssignmentRow], path: Path) -> None:
-    """Write the assignments to an XLSX file with the import's columns (NIPs as text)."""
+    """Write the assignments to an XLSX file with the import's columns (NIPs as text).
+
+    Names and units that look like formulas stay text (:mod:`bot.services.sheets`).
+    """
     workbook = Workbook()
     sheet = workbook.worksheets[0]
     sheet.title = "penugasan"
-    sheet.append(list(EXPORT_COLUMNS))
+    append_row(sheet, EXPORT_COLUMNS)
     for row in rows:
-        sheet.append(
+        append_row(
+            sheet,
             [
                 row.rater_nip,
                 row.rater_name,
@@ -210,7 +215,7 @@ def write_xlsx(rows: Sequence[AssignmentRow], path: Path) -> None:
                 row.ratee_unit,
                 row.source.value,
                 "ya" if row.answered else "tidak",
-            ]
+            ],
         )
     for column in ("A", "C"):
         for cell in sheet[column]:

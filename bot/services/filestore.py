@@ -2,7 +2,8 @@
 
 A file lives at ``files/<aa>/<bb>/<sha256>`` (the first two byte pairs of its SHA-256 fan the
 folder out), so identical bytes are stored once however often they are sent, and a stored file
-can always be checked against the hash recorded in the database. Writes go to a temporary file
+can always be checked against the hash recorded in the database. What kind of file the bytes
+are is decided before they come here (:mod:`bot.services.filetypes`). Writes go to a temporary file
 in the same folder, are flushed to disk, then renamed into place: a crash leaves either the
 whole file or nothing. Nothing here knows Telegram; callers hand over bytes.
 """
@@ -18,15 +19,6 @@ from pathlib import Path
 
 FOLDER = "files"
 
-# Leading bytes of the formats people send most; the declared type is kept for the rest.
-_SIGNATURES: tuple[tuple[bytes, str], ...] = (
-    (b"%PDF-", "application/pdf"),
-    (b"\x89PNG\r\n\x1a\n", "image/png"),
-    (b"\xff\xd8\xff", "image/jpeg"),
-    (b"GIF87a", "image/gif"),
-    (b"GIF89a", "image/gif"),
-)
-
 
 @dataclass(frozen=True, slots=True)
 class StoredBlob:
@@ -35,16 +27,6 @@ class StoredBlob:
     sha256: str
     size: int
     path: str
-
-
-def sniff_mime(data: bytes, declared: str) -> str:
-    """The type the bytes show (PDF, PNG, JPEG, GIF, WebP), else the declared one."""
-    for signature, mime in _SIGNATURES:
-        if data.startswith(signature):
-            return mime
-    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
-        return "image/webp"
-    return declared
 
 
 class FileStore:

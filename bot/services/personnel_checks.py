@@ -23,6 +23,7 @@ from bot.services import tabular
 from bot.services.nip import NIP_CODES, check_nip, normalise_nip, shape_problem
 from bot.services.phones import PHONE_CODES, PhoneError, normalise_phone
 from bot.services.tabular import RowProblem, RowProblems, TableRow, TableSpec
+from bot.services.text import normalise_text
 
 _PHONE_HEADERS = ("no_hp", "nomor_hp", "no_telepon", "nomor_telepon", "telp", "hp")
 EMPLOYEE_TABLE = TableSpec(
@@ -224,7 +225,7 @@ def _words(value: str) -> str:
 
 
 def _key(name: str) -> str:
-    return " ".join(name.split()).casefold()
+    return " ".join(normalise_text(name).split()).casefold()
 
 
 def cross_problems(keys: Sequence[Keys], stored: Stored) -> list[RowProblem]:

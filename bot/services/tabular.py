@@ -4,6 +4,10 @@ The caller describes the table with a :class:`TableSpec` (required and optional 
 header aliases, columns that must hold text). Row numbers are those a person sees in Excel:
 the header is normally row 1, so the first data row is 2. Rows blank in every column of the
 spec are skipped (a numbering column filled further down than the data does not count).
+Every cell is free text normalised once (NFC, no zero-width or bidi controls, trimmed:
+:mod:`bot.services.text`), so every import compares and stores what people see. A CSV cell
+the project guarded against formula injection (``'=…``, see :mod:`bot.services.sheets`) is
+read without its apostrophe.
 """
 
 from __future__ import annotations
@@ -21,12 +25,14 @@ from typing import cast
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
+from bot.services.sheets import unguard_csv
+from bot.services.text import normalise_text
+
 CSV_EXTENSIONS = (".csv", ".tsv", ".txt")
 XLSX_EXTENSIONS = (".xlsx", ".xlsm")
 _DELIMITERS = (",", ";", "\t")
 _NOT_NAME = re.compile(r"[^0-9a-z]+")
 _SCIENTIFIC = re.compile(r"\d+(?:[.,]\d+)?[eE][+-]?\d+")
-_INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"
 
 TABLE_ERROR_CODES: Mapping[str, tuple[str, ...]] = {
     "unsupported_extension": ("extension",),
@@ -137,9 +143,10 @@ def _csv_rows(path: Path) -> list[Sequence[Cell]]:
     first_line = next((line for line in text.splitlines() if line.strip()), "")
     delimiter = max(_DELIMITERS, key=first_line.count)
     try:
-        return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
     except csv.Error as exc:
         raise TableError("unreadable", detail=str(exc)) from exc
+    return [[unguard_csv(cell) for cell in row] for row in rows]
 
 
 def _xlsx_rows(path: Path) -> list[Sequence[Cell]]:
@@ -211,7 +218,10 @@ def _filled(cells: Iterable[Cell]) -> bool:
 
 
 def _text(cell: Cell) -> str:
-    """A cell as trimmed text: 81234567890.0 → '81234567890', a midnight datetime → a date."""
+    """A cell as normalised text (:func:`bot.services.text.normalise_text`).
+
+    81234567890.0 → '81234567890', a midnight datetime → a date.
+    """
     if cell is None:
         return ""
     if isinstance(cell, float) and cell.is_integer():
@@ -220,4 +230,4 @@ def _text(cell: Cell) -> str:
         return cell.date().isoformat()
     if isinstance(cell, date | time):
         return cell.isoformat()
-    return str(cell).strip().strip(_INVISIBLE).strip()
+    return normalise_text(str(cell))

@@ -69,6 +69,21 @@ async def test_good_file_prints_the_summary(invoke: Invoke, db: Database, tmp_pa
     assert (await count(db, Employee), await count(db, AuditEvent)) == (2, 1)
 
 
+async def test_names_are_stored_as_they_look(invoke: Invoke, db: Database, tmp_path: Path) -> None:
+    """A decomposed accent, a zero-width space and a bidi override do not reach the database."""
+    lines = good_lines()
+    lines[1] = lines[1].replace("Drs. Ahmad", "Drs. Ahmad Rene\u0301\u200b")
+    lines[2] = lines[2].replace("Sari Wulandari", "\u202eSari Wulan\u200ddari")
+    lines[2] = lines[2].replace("Bidang P2P", "Bidang\u2060 P2P")
+    result = await invoke(write_csv(tmp_path, lines))
+    assert result.exit_code == 0, result.output
+    async with db.session() as session:
+        names = set((await session.exec(select(Employee.name))).all())
+        units = set((await session.exec(select(Unit.name))).all())
+    assert names == {"Drs. Ahmad Ren\u00e9", "Sari Wulandari"}
+    assert units == {"Dinas Kesehatan", "Bidang P2P"}
+
+
 async def test_second_run_reports_unchanged(invoke: Invoke, db: Database, tmp_path: Path) -> None:
     """Running the same import twice counts everyone unchanged."""
     path = write_csv(tmp_path, good_lines())

@@ -91,7 +91,9 @@ async def test_invite_code_deep_link_over_http(
     from bot.cli import main
 
     sari = await factories.employee(db, name="Sari Wulandari", serial=43)
-    env = {"DATABASE_URL": e2e_settings.resolved_database_url, "KINERJA_DATA_DIR": "."}
+    # the same data folder as the bot: its secret key is the one that hashes the code
+    data_dir = str(e2e_settings.data_dir)
+    env = {"DATABASE_URL": e2e_settings.resolved_database_url, "KINERJA_DATA_DIR": data_dir}
     result = await asyncio.to_thread(CliRunner().invoke, main, ["invite", sari.nip], env=env)
     assert result.exit_code == 0, result.output
     code = next(line.strip() for line in result.output.splitlines() if line.startswith("    "))

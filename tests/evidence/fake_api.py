@@ -22,6 +22,7 @@ class FileServingRequest(RecordingRequest):
         self.too_big: set[str] = set()
         self.forgotten: set[str] = set()
         self.uploads: list[bytes] = []
+        self.uploaded: list[tuple[str, str]] = []  # (file name, MIME type) of each upload
 
     async def do_request(  # type: ignore[override]
         self, url: str, method: str, request_data: Any = None, **kwargs: Any
@@ -59,6 +60,7 @@ class FileServingRequest(RecordingRequest):
         if request_data is not None and request_data.contains_files:
             for part in request_data.multipart_data.values():
                 self.uploads.append(part[1])
+                self.uploaded.append((part[0], part[2]))
         chat = {"id": params["chat_id"], "type": "private"}
         return _ok({"message_id": next(self._message_ids), "date": 0, "chat": chat})
 

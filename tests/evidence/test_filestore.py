@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.services.filestore import FileStore, sniff_mime
+from bot.services.filestore import FileStore
 from tests.support import factories_evidence as ev
 
 
@@ -57,21 +57,6 @@ async def test_reading_outside_the_store_is_refused(tmp_path: Path) -> None:
     (tmp_path / "kinerja.db").write_bytes(b"secret")
     with pytest.raises(ValueError, match="not inside the file store"):
         await FileStore(tmp_path).read("files/../kinerja.db")
-
-
-@pytest.mark.parametrize(
-    ("data", "declared", "expected"),
-    [
-        (ev.pdf(), "application/octet-stream", "application/pdf"),
-        (ev.png(), "image/jpeg", "image/png"),
-        (b"\xff\xd8\xff\xe0rest", "image/png", "image/jpeg"),
-        (b"RIFF\x00\x00\x00\x00WEBPVP8 ", "image/jpeg", "image/webp"),
-        (b"PK\x03\x04docx", "application/msword", "application/msword"),
-    ],
-)
-def test_type_is_read_from_the_bytes_when_known(data: bytes, declared: str, expected: str) -> None:
-    """PDF and common images are recognised by their first bytes; else the declared type."""
-    assert sniff_mime(data, declared) == expected
 
 
 async def test_failed_write_leaves_nothing_behind(

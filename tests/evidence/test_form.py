@@ -307,6 +307,20 @@ async def test_unsuitable_attachment_is_refused_and_the_step_stays(
     assert (saved.step, saved.data["realisation"]) == ("files", "3")
 
 
+async def test_a_note_is_stored_without_invisible_characters(
+    app: KinerjaApp, recorder: FileServingRequest, db: Database
+) -> None:
+    """A note pasted with a bidi override and zero-width spaces is stored as it looks, in NFC."""
+    team = await ev.team(db)
+    await ev.target(db, team.sari, team.cycle)
+    await _to_files_step(app, recorder, "12")
+    await press(app, SARI_TG, data(recorder.last(SARI_TG), "Lewati"))
+    await say(app, SARI_TG, "\u202eRapat\u200b koordinasi cafe\u0301\u2069")
+    await press(app, SARI_TG, data(recorder.last(SARI_TG), "✅ Kirim"))
+    [stored] = await ev.stored_evidence(db)
+    assert stored.note == "Rapat koordinasi caf\u00e9"
+
+
 async def test_note_over_500_characters_is_refused(
     app: KinerjaApp, recorder: FileServingRequest, db: Database
 ) -> None:

@@ -258,7 +258,7 @@ async def test_files_are_forwarded_by_telegram_id_with_the_link(
     await press(app, BOSS_TG, ItemAction("ev_files", evidence.id or 0).encode())
     [sent] = [c for c in recorder.calls if c.method == "sendDocument"]
     assert sent.params["document"] == file.telegram_file_id
-    assert sent.params["caption"] == f"Bukti #{evidence.id} · Sari Wulandari · laporan.pdf"
+    assert sent.params["caption"] == f"Bukti #{evidence.id} · Sari Wulandari · laporan.pdf (PDF)"
     summary = recorder.last(BOSS_TG)["text"]
     assert "1 berkas bukti" in summary
     assert "Tautan: https://drive.example.id/laporan" in summary

@@ -270,21 +270,29 @@ async def test_files_are_collected_until_done(app: KinerjaApp, recorder: Recordi
 
 
 @pytest.mark.parametrize(
-    ("size", "mime", "explanation"),
+    ("size", "mime", "name", "explanation"),
     [
-        (20 * 1024 * 1024 + 1, "application/pdf", "Telegram hanya mengizinkan bot mengunduh"),
-        (1000, "application/zip", "tidak diterima"),
+        (20 * 1024 * 1024 + 1, "application/pdf", "laporan.pdf", "Telegram hanya mengizinkan"),
+        (1000, "application/zip", "arsip.zip", "tidak diterima"),
+        (1000, "application/zip", "arsip", "tidak diterima"),
     ],
 )
 async def test_unsuitable_file_is_refused(
-    app: KinerjaApp, recorder: RecordingRequest, size: int, mime: str, explanation: str
+    *,
+    app: KinerjaApp,
+    recorder: RecordingRequest,
+    size: int,
+    mime: str,
+    name: str,
+    explanation: str,
 ) -> None:
     """A file over 20 MB or of an unsupported type is explained; the step stays open."""
     await _start(app)
     await _press(app, _data(recorder.last(USER), "Merah"))
     await _say(app, "3")
     await _press(app, _data(recorder.last(USER), "Lewati"))
-    await app.process_update(make.document(app.bot, user_id=USER, size=size, mime_type=mime))
+    update = make.document(app.bot, user_id=USER, size=size, mime_type=mime, file_name=name)
+    await app.process_update(update)
     reply = recorder.last(USER)["text"]
     assert explanation in reply
     assert "Lampirkan bukti" in reply

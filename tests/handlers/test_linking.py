@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+from datetime import timedelta
 from typing import Any
 
+import pytest
 from sqlmodel import select
 
 from bot.app import KinerjaApp, build_application
-from bot.config import Settings
-from bot.db.models import AuditEvent, Draft, Employee
+from bot.config import Settings, load_secret_key
+from bot.db.models import AuditEvent, Draft, Employee, InviteCode
 from bot.db.session import Database
 from bot.domain import AuditAction
-from bot.services.accounts import AccountService, LinkPolicy
+from bot.services.accounts import AccountService, LinkPolicy, LinkStatus
 from bot.services.audit import Actor
 from tests.conftest import FakeClock
 from tests.support import factories
@@ -289,17 +293,87 @@ async def test_restart_in_the_middle_of_linking_loses_nothing(
 # --- invite codes ----------------------------------------------------------------------------
 
 
-async def _invite(db: Database, clock: FakeClock, nip: str) -> str:
-    service = AccountService(db, clock=clock, policy=LinkPolicy())
+@pytest.fixture
+def code_key(settings: Settings) -> bytes:
+    """The deployment's secret key: the one the ``app`` fixture uses (its data folder's)."""
+    return load_secret_key(settings)
+
+
+async def _invite(db: Database, clock: FakeClock, key: bytes, nip: str) -> str:
+    """A code issued as `kinerja invite` does, with the deployment's secret key."""
+    service = AccountService(db, clock=clock, policy=LinkPolicy(), code_key=key)
     return (await service.issue_invite(nip=nip, actor=Actor.cli())).code
 
 
-async def test_invite_code_in_the_deep_link_links_the_employee(
+CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+
+
+async def test_an_invite_code_has_60_bits_in_three_groups_easy_to_type(
+    db: Database, clock: FakeClock, code_key: bytes
+) -> None:
+    """12 Crockford base32 symbols (5 bits each), shown as XXXX-XXXX-XXXX."""
+    sari = await factories.employee(db, serial=19)
+    codes = {await _invite(db, clock, code_key, sari.nip) for _ in range(20)}
+    assert len(codes) == 20
+    for code in codes:
+        groups = code.split("-")
+        assert [len(group) for group in groups] == [4, 4, 4]
+        assert set("".join(groups)) <= set(CROCKFORD)
+    assert len(CROCKFORD) ** 12 >= 2**60
+
+
+async def test_the_stored_code_is_a_keyed_hash(
+    db: Database, clock: FakeClock, code_key: bytes
+) -> None:
+    """Only HMAC-SHA256 with the key is stored: the database alone cannot check a code."""
+    sari = await factories.employee(db, serial=20)
+    code = await _invite(db, clock, code_key, sari.nip)
+    async with db.session() as session:
+        [stored] = (await session.exec(select(InviteCode.code_hash))).all()
+    plain = code.replace("-", "")
+    assert stored == hmac.new(code_key, plain.encode(), hashlib.sha256).hexdigest()
+    assert stored != hashlib.sha256(plain.encode()).hexdigest()
+    other = AccountService(db, clock=clock, policy=LinkPolicy(), code_key=b"another key " * 3)
+    outcome = await other.link_by_code(sender_id=SARI_TG, private_chat=True, code=code)
+    assert outcome.status is LinkStatus.CODE_INVALID
+
+
+async def test_a_code_is_read_as_people_type_it(
+    app: KinerjaApp, recorder: RecordingRequest, db: Database, clock: FakeClock, code_key: bytes
+) -> None:
+    """Lower case, spaces instead of dashes, O for 0 and I or L for 1 all work."""
+    sari = await factories.employee(db, name="Sari Wulandari", serial=21)
+    code = await _invite(db, clock, code_key, sari.nip)
+    typed = " ".join(code.lower().split("-")).replace("0", "o").replace("1", "l")
+    await app.process_update(make.message(app.bot, user_id=SARI_TG, text=f"/start {typed}"))
+    assert "Sari Wulandari" in recorder.last(SARI_TG)["text"]
+    assert (await _stored(db, sari.id)).telegram_user_id == SARI_TG
+
+
+async def test_a_code_issued_before_keyed_hashes_no_longer_links(
     app: KinerjaApp, recorder: RecordingRequest, db: Database, clock: FakeClock
+) -> None:
+    """A stored plain SHA-256 (the old scheme) matches nothing: BKPSDM issues a new code."""
+    sari = await factories.employee(db, serial=22)
+    async with db.session() as session:
+        session.add(
+            InviteCode(
+                employee_id=sari.id or 0,
+                code_hash=hashlib.sha256(b"ABCDEFGHJK").hexdigest(),
+                created_at=clock.now,
+                expires_at=clock.now + timedelta(days=7),
+            )
+        )
+    await app.process_update(make.message(app.bot, user_id=SARI_TG, text="/start ABCDEFGHJK"))
+    assert (await _stored(db, sari.id)).telegram_user_id is None
+
+
+async def test_invite_code_in_the_deep_link_links_the_employee(
+    app: KinerjaApp, recorder: RecordingRequest, db: Database, clock: FakeClock, code_key: bytes
 ) -> None:
     """/start CODE links the employee the code was issued for, whatever the phone."""
     sari = await factories.employee(db, name="Sari Wulandari", serial=12)
-    code = await _invite(db, clock, sari.nip)
+    code = await _invite(db, clock, code_key, sari.nip)
     await app.process_update(make.message(app.bot, user_id=SARI_TG, text=f"/start {code.lower()}"))
     assert "Sari Wulandari" in recorder.last(SARI_TG)["text"]
     assert (await _stored(db, sari.id)).telegram_user_id == SARI_TG
@@ -308,11 +382,11 @@ async def test_invite_code_in_the_deep_link_links_the_employee(
 
 
 async def test_invite_code_works_only_once(
-    app: KinerjaApp, recorder: RecordingRequest, db: Database, clock: FakeClock
+    app: KinerjaApp, recorder: RecordingRequest, db: Database, clock: FakeClock, code_key: bytes
 ) -> None:
     """A used code does not link a second account."""
     sari = await factories.employee(db, serial=13)
-    code = await _invite(db, clock, sari.nip)
+    code = await _invite(db, clock, code_key, sari.nip)
     await app.process_update(make.message(app.bot, user_id=SARI_TG, text=f"/start {code}"))
     await app.process_update(make.message(app.bot, user_id=BUDI_TG, text=f"/start {code}"))
     assert "sudah pernah dipakai" in recorder.last(BUDI_TG)["text"]
@@ -320,11 +394,11 @@ async def test_invite_code_works_only_once(
 
 
 async def test_invite_code_expires_after_seven_days(
-    app: KinerjaApp, recorder: RecordingRequest, db: Database, clock: FakeClock
+    app: KinerjaApp, recorder: RecordingRequest, db: Database, clock: FakeClock, code_key: bytes
 ) -> None:
     """A code older than its time to live is refused with the way forward."""
     sari = await factories.employee(db, serial=14)
-    code = await _invite(db, clock, sari.nip)
+    code = await _invite(db, clock, code_key, sari.nip)
     clock.advance(days=7, seconds=1)
     await app.process_update(make.message(app.bot, user_id=SARI_TG, text=f"/start {code}"))
     assert "kedaluwarsa" in recorder.last(SARI_TG)["text"]
@@ -332,33 +406,33 @@ async def test_invite_code_expires_after_seven_days(
 
 
 async def test_invite_code_still_works_just_before_expiry(
-    app: KinerjaApp, recorder: RecordingRequest, db: Database, clock: FakeClock
+    app: KinerjaApp, recorder: RecordingRequest, db: Database, clock: FakeClock, code_key: bytes
 ) -> None:
     """On day 7, one second before expiry, the code is still good."""
     sari = await factories.employee(db, serial=15)
-    code = await _invite(db, clock, sari.nip)
+    code = await _invite(db, clock, code_key, sari.nip)
     clock.advance(days=7, seconds=-1)
     await app.process_update(make.message(app.bot, user_id=SARI_TG, text=f"/start {code}"))
     assert (await _stored(db, sari.id)).telegram_user_id == SARI_TG
 
 
 async def test_new_invite_code_replaces_the_old_one(
-    app: KinerjaApp, recorder: RecordingRequest, db: Database, clock: FakeClock
+    app: KinerjaApp, recorder: RecordingRequest, db: Database, clock: FakeClock, code_key: bytes
 ) -> None:
     """Issuing a new code for the same employee makes the earlier one stop working."""
     sari = await factories.employee(db, serial=16)
-    old = await _invite(db, clock, sari.nip)
-    await _invite(db, clock, sari.nip)
+    old = await _invite(db, clock, code_key, sari.nip)
+    await _invite(db, clock, code_key, sari.nip)
     await app.process_update(make.message(app.bot, user_id=SARI_TG, text=f"/start {old}"))
     assert "kedaluwarsa" in recorder.last(SARI_TG)["text"]
 
 
 async def test_five_wrong_codes_lock_code_attempts_for_an_hour(
-    app: KinerjaApp, recorder: RecordingRequest, db: Database, clock: FakeClock
+    app: KinerjaApp, recorder: RecordingRequest, db: Database, clock: FakeClock, code_key: bytes
 ) -> None:
     """After five wrong codes even a valid code is refused until the hour has passed."""
     sari = await factories.employee(db, serial=17)
-    code = await _invite(db, clock, sari.nip)
+    code = await _invite(db, clock, code_key, sari.nip)
     for attempt in range(1, 5):
         await app.process_update(make.message(app.bot, user_id=BUDI_TG, text="/start WRONGCODE1"))
         assert f"Sisa percobaan: {5 - attempt} kali" in recorder.last(BUDI_TG)["text"]
@@ -376,11 +450,11 @@ async def test_five_wrong_codes_lock_code_attempts_for_an_hour(
 
 
 async def test_lock_is_per_telegram_account(
-    app: KinerjaApp, recorder: RecordingRequest, db: Database, clock: FakeClock
+    app: KinerjaApp, recorder: RecordingRequest, db: Database, clock: FakeClock, code_key: bytes
 ) -> None:
     """One account's wrong guesses do not lock anybody else out."""
     sari = await factories.employee(db, serial=18)
-    code = await _invite(db, clock, sari.nip)
+    code = await _invite(db, clock, code_key, sari.nip)
     for _ in range(5):
         await app.process_update(make.message(app.bot, user_id=BUDI_TG, text="/start WRONGCODE1"))
     await app.process_update(make.message(app.bot, user_id=SARI_TG, text=f"/start {code}"))
@@ -388,11 +462,11 @@ async def test_lock_is_per_telegram_account(
 
 
 async def test_code_in_a_group_is_refused(
-    app: KinerjaApp, recorder: RecordingRequest, db: Database, clock: FakeClock
+    app: KinerjaApp, recorder: RecordingRequest, db: Database, clock: FakeClock, code_key: bytes
 ) -> None:
     """Codes are never redeemed in a group, where others could read them."""
     sari = await factories.employee(db, serial=19)
-    code = await _invite(db, clock, sari.nip)
+    code = await _invite(db, clock, code_key, sari.nip)
     await app.process_update(
         make.message(
             app.bot, user_id=SARI_TG, text=f"/start {code}", chat_id=-100, chat_type="group"

@@ -101,3 +101,23 @@ async def test_cycle_open_command(db_url: str, db: Database, tmp_path: Path) -> 
     )
     assert bad.exit_code == 1
     assert "hasil diumumkan sebelum penilaian selesai" in bad.output
+
+
+async def test_cycle_name_from_the_command_line_is_normalised(
+    db_url: str, db: Database, tmp_path: Path
+) -> None:
+    """A name pasted with a zero-width space and a decomposed accent is stored as it looks."""
+    env = {"DATABASE_URL": db_url, "KINERJA_DATA_DIR": str(tmp_path)}
+    args = [
+        "cycle",
+        "open",
+        "--start",
+        "2026-01-01",
+        "--name",
+        " Tri\u200bwulan I 2026 Se\u0301\u202c",
+    ]
+    done = await asyncio.to_thread(CliRunner().invoke, main, args, env=env)
+    assert done.exit_code == 0, done.output
+    async with db.session() as session:
+        names = (await session.exec(select(Cycle.name))).all()
+    assert names == ["Triwulan I 2026 S\u00e9"]

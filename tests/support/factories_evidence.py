@@ -7,6 +7,8 @@ approved, so evidence can be tested on its own.
 from __future__ import annotations
 
 import hashlib
+import io
+import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -139,6 +141,94 @@ def png(width: int = 2, height: int = 2) -> bytes:
 def pdf(text: str = "Laporan mutasi") -> bytes:
     """A minimal, valid one-page PDF 1.4 with a line of text: the demo's generator."""
     return files.pdf(text)
+
+
+def jpeg() -> bytes:
+    """A real, tiny baseline JPEG (8×8 grey): the demo's generator."""
+    return files.jpeg(1, 1, 0x80)
+
+
+def _zip(entries: dict[str, bytes | str]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, body in entries.items():
+            archive.writestr(name, body)
+    return buffer.getvalue()
+
+
+_OOXML = "application/vnd.openxmlformats-officedocument"
+_TYPES = (
+    '<?xml version="1.0" encoding="UTF-8"?>'
+    '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+    '<Default Extension="rels" '
+    'ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+    '<Default Extension="xml" ContentType="application/xml"/>'
+    '<Override PartName="/{part}" ContentType="{main}"/></Types>'
+)
+_RELS = (
+    '<?xml version="1.0" encoding="UTF-8"?>'
+    '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+    '<Relationship Id="rId1" Target="{part}" Type="http://schemas.openxmlformats.org/'
+    'officeDocument/2006/relationships/officeDocument"/></Relationships>'
+)
+
+
+def ooxml(part: str, main: str) -> bytes:
+    """An Office Open XML package whose main part ``part`` has the content type ``main``."""
+    return _zip(
+        {
+            "[Content_Types].xml": _TYPES.format(part=part, main=main),
+            "_rels/.rels": _RELS.format(part=part),
+            part: "<document/>",
+        }
+    )
+
+
+def docx() -> bytes:
+    """A minimal Word document, as a DOCX package is laid out."""
+    return ooxml("word/document.xml", f"{_OOXML}.wordprocessingml.document.main+xml")
+
+
+def xlsx() -> bytes:
+    """A real Excel workbook written by openpyxl."""
+    from openpyxl import Workbook
+
+    buffer = io.BytesIO()
+    Workbook().save(buffer)
+    return buffer.getvalue()
+
+
+def odf(mime: str) -> bytes:
+    """An OpenDocument file: the ``mimetype`` entry first, then its content."""
+    return _zip({"mimetype": mime, "META-INF/manifest.xml": "<manifest/>", "content.xml": "<c/>"})
+
+
+def odt() -> bytes:
+    """A minimal OpenDocument text."""
+    return odf("application/vnd.oasis.opendocument.text")
+
+
+def ods() -> bytes:
+    """A minimal OpenDocument spreadsheet."""
+    return odf("application/vnd.oasis.opendocument.spreadsheet")
+
+
+def heic(major: bytes = b"heic", compatible: bytes = b"mif1heic") -> bytes:
+    """The start of an HEIC photo as a phone writes it: an ISO-BMFF ftyp box, then meta."""
+    box = major + b"\x00\x00\x00\x00" + compatible
+    ftyp = (8 + len(box)).to_bytes(4, "big") + b"ftyp" + box
+    return ftyp + b"\x00\x00\x00\x22meta" + b"\x00" * 30
+
+
+def exe() -> bytes:
+    """The start of a Windows program: MZ header, DOS stub, PE signature."""
+    header = bytearray(b"MZ" + b"\x90\x00" + b"\x00" * 56 + (64).to_bytes(4, "little"))
+    return bytes(header) + b"PE\x00\x00" + b"\x00" * 60
+
+
+def plain_zip() -> bytes:
+    """A ZIP archive that is no office file."""
+    return _zip({"laporan.txt": "isi"})
 
 
 def quarter_of(day: date) -> date:

@@ -216,6 +216,43 @@ async def test_same_indicator_twice_in_a_file_names_the_first_row(
     assert problems_of(await run(db, rows, clock)) == [(3, "indikator", "target_duplicate")]
 
 
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ("Jumlah laporan", "Jumlah lapo\u200bran"),  # a zero-width space from a copied PDF
+        ("Jumlah laporan caf\u00e9", "Jumlah laporan cafe\u0301"),  # NFC and NFD é
+        ("Jumlah laporan", "\u202aJumlah laporan\u202c"),  # bidi embedding around it
+    ],
+)
+async def test_indicators_that_look_the_same_are_the_same(
+    db: Database, org: Org, clock: FakeClock, first: str, second: str
+) -> None:
+    """Invisible characters and Unicode forms do not make a second indicator."""
+    rows = table(row(org, indikator=first), row(org, indikator=second, target="14"))
+    assert problems_of(await run(db, rows, clock)) == [(3, "indikator", "target_duplicate")]
+
+
+async def test_imported_text_is_stored_normalised(
+    db: Database, org: Org, clock: FakeClock, tmp_path: Path
+) -> None:
+    """A file's RHK, indicator and unit are stored in NFC without invisible characters."""
+    cells = row(
+        org,
+        rhk="Tersusunnya\u200b laporan cafe\u0301",
+        indikator="\u202eJumlah\u2060 laporan",
+        satuan="lapo\u200dran",
+    )
+    path = write_csv(tmp_path, [",".join(HEADER), ",".join(cells[name] for name in HEADER)])
+    report = await run(db, read_targets(path), clock)
+    assert report.created == 1, report.problems
+    [stored] = await targets(db)
+    assert (stored.rhk, stored.indicator, stored.unit) == (
+        "Tersusunnya laporan caf\u00e9",
+        "Jumlah laporan",
+        "laporan",
+    )
+
+
 async def test_periode_is_matched_by_name_not_by_id(
     db: Database, org: Org, clock: FakeClock
 ) -> None:

@@ -174,6 +174,19 @@ async def test_same_indicator_cannot_be_proposed_twice(
     assert len(await targets(db)) == 1
 
 
+async def test_an_indicator_with_invisible_characters_is_the_same_indicator(
+    service: TargetService, org: Org, db: Database
+) -> None:
+    """'Lapo<zero-width space>ran' and an NFD 'é' look the same, so they are the same."""
+    await service.propose(SARI, proposal(indicator="Jumlah laporan caf\u00e9"))
+    copy = proposal(indicator="Jumlah lapo\u200bran cafe\u0301")
+    assert await service.is_duplicate(SARI, rhk=copy.rhk, indicator=copy.indicator)
+    with pytest.raises(TargetRefusedError) as refused:
+        await service.propose(SARI, copy)
+    assert refused.value.code is Refusal.EXISTS
+    assert len(await targets(db)) == 1
+
+
 async def test_revised_proposal_replaces_the_returned_one_under_a_new_id(
     service: TargetService, org: Org, db: Database
 ) -> None:

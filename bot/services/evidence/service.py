@@ -37,7 +37,8 @@ from bot.services.evidence.types import (
     stored_id,
     target_view,
 )
-from bot.services.filestore import FileStore, sniff_mime
+from bot.services.filestore import FileStore
+from bot.services.filetypes import ACCEPTED_LABELS, FileType, FileTypeError, verify
 
 
 async def _employee_of(session: AsyncSession, telegram_user_id: int) -> Employee | None:
@@ -114,8 +115,14 @@ class EvidenceService:
         link: str | None,
         uploads: Sequence[Upload],
     ) -> Receipt:
-        """Store an evidence item and its files; refused (and audited) unless the target is open."""
+        """Store an evidence item and its files; refused (and audited) unless the target is open.
+
+        Every file is checked by its bytes first (:mod:`bot.services.filetypes`): one that is
+        not an accepted kind, or not the kind its name says, refuses the whole submission with
+        ``file_content`` (its ``file_id`` in the params) before anything is stored.
+        """
         now, value = self._env.clock(), checked_realisation(realisation)
+        kinds = [_checked_type(upload) for upload in uploads]
         async with self._env.db.session() as session:
             me = await _employee_of(session, telegram_user_id)
             target = await session.get(Target, target_id)
@@ -135,7 +142,10 @@ class EvidenceService:
                 )
                 session.add(evidence)
                 await session.flush()
-                files = [await self._attach(session, stored_id(evidence.id), u) for u in uploads]
+                files = [
+                    await self._attach(session, stored_id(evidence.id), upload, kind)
+                    for upload, kind in zip(uploads, kinds, strict=True)
+                ]
                 self._audit_submission(session, telegram_user_id, me, evidence, len(files))
                 summary = await self._targets(
                     session, stored_id(me.id), {target.cycle_id: cycles[target.cycle_id]}
@@ -149,7 +159,7 @@ class EvidenceService:
         return receipt
 
     async def _attach(
-        self, session: AsyncSession, evidence_id: int, upload: Upload
+        self, session: AsyncSession, evidence_id: int, upload: Upload, kind: FileType
     ) -> AttachedFile:
         blob = await self._store.put(upload.data)
         row = EvidenceFile(
@@ -157,7 +167,7 @@ class EvidenceService:
             kind=upload.kind,
             telegram_file_id=upload.telegram_file_id,
             sha256=blob.sha256,
-            mime_type=sniff_mime(upload.data, upload.mime_type),
+            mime_type=kind.mime,
             size=blob.size,
             original_name=upload.name,
             stored_path=blob.path,
@@ -229,6 +239,22 @@ class EvidenceService:
             subject_id=target_id,
             detail={"attempt": "submit"},
         )
+
+
+def _checked_type(upload: Upload) -> FileType:
+    """The kind the upload's bytes are, or the refusal that names the file and the problem."""
+    try:
+        return verify(upload.data, upload.name)
+    except FileTypeError as refused:
+        raise EvidenceRefusedError(
+            "file_content",
+            file_id=upload.telegram_file_id,
+            name=upload.name or "",
+            problem=refused.code,
+            found=refused.found or "",
+            extension=refused.extension or "",
+            kinds=ACCEPTED_LABELS,
+        ) from refused
 
 
 def _usable(target: Target, me: Employee, cycles: dict[int, Cycle]) -> bool:

@@ -24,6 +24,7 @@ from enum import StrEnum
 
 from bot.db.models import Cycle, Evidence, EvidenceFile, Target
 from bot.domain import EvidenceStatus, FileKind, TargetKind
+from bot.services import filetypes
 from scoring import Direction, explain_capaian, explain_capaian_range, round_half_up
 
 PERCENT_UNITS = frozenset({"%", "persen", "persentase", "percent"})
@@ -118,7 +119,11 @@ class FormView:
 
 @dataclass(frozen=True, slots=True)
 class Upload:
-    """A file downloaded from Telegram, handed to the service with its description."""
+    """A file downloaded from Telegram, handed to the service with its description.
+
+    ``mime_type`` and ``name`` are what the sender's phone said; the stored type comes from
+    ``data`` (:mod:`bot.services.filetypes`).
+    """
 
     kind: FileKind
     telegram_file_id: str
@@ -129,7 +134,11 @@ class Upload:
 
 @dataclass(frozen=True, slots=True)
 class AttachedFile:
-    """A stored file of an evidence item."""
+    """A stored file of an evidence item.
+
+    ``mime_type`` and ``label`` ("PDF") are the type its bytes showed; ``send_name`` is the
+    name to send it under, which ends in that type's extension.
+    """
 
     id: int
     kind: FileKind
@@ -139,6 +148,8 @@ class AttachedFile:
     sha256: str
     telegram_file_id: str
     path: str
+    label: str
+    send_name: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -307,6 +318,8 @@ def target_view(
 
 def attached_file(row: EvidenceFile) -> AttachedFile:
     """A stored file row as plain data."""
+    kind = filetypes.of_mime(row.mime_type)
+    fallback = f"bukti-{row.evidence_id}-{row.id}"
     return AttachedFile(
         id=stored_id(row.id),
         kind=row.kind,
@@ -316,4 +329,8 @@ def attached_file(row: EvidenceFile) -> AttachedFile:
         sha256=row.sha256,
         telegram_file_id=row.telegram_file_id,
         path=row.stored_path,
+        label=kind.label if kind else row.mime_type,
+        send_name=filetypes.file_name(row.original_name, kind, fallback)
+        if kind
+        else row.original_name or fallback,
     )

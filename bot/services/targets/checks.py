@@ -28,6 +28,7 @@ from bot.domain import TargetKind
 from bot.services import tabular
 from bot.services.nip import normalise_nip, shape_problem
 from bot.services.tabular import RowProblem, RowProblems, TableRow, TableSpec
+from bot.services.text import normalise_text
 from scoring import Direction
 
 T = TypeVar("T")
@@ -107,8 +108,8 @@ _MARKS = re.compile(r"[.,]")
 
 
 def clean_text(text: str) -> str:
-    """The text with runs of whitespace collapsed to one space, trimmed."""
-    return " ".join(text.split())
+    """The text normalised (:func:`normalise_text`), runs of whitespace collapsed to one space."""
+    return " ".join(normalise_text(text).split())
 
 
 def match_key(rhk: str, indicator: str) -> tuple[str, str]:

@@ -80,6 +80,8 @@ PDF = AttachedFile(
     sha256="ab" * 32,
     telegram_file_id="BQAC",
     path="files/ab/ab/" + "ab" * 32,
+    label="PDF",
+    send_name="laporan <final>.pdf",
 )
 PHOTO = FileAnswer("photo", "AgAC", "image/jpeg", 2000)
 DOCUMENT = FileAnswer("document", "BQAC", "application/pdf", 1234, "laporan <final>.pdf")
@@ -172,7 +174,14 @@ SAMPLES: dict[str, dict[str, Any]] = {
     "evidence/confirm": _FORM,
     "evidence/receipt": {"receipt": RECEIPT},
     "evidence/unavailable": {"reason": "no_targets"},
-    "evidence/file_refused": {"name": "video <besar>.pdf", "limit_mb": 20, "reason": "too_big"},
+    "evidence/file_refused": {
+        "name": "laporan <final>.pdf",
+        "limit_mb": 20,
+        "reason": "mismatch",
+        "found": "PNG",
+        "extension": ".pdf",
+        "kinds": "PDF, JPEG, PNG, HEIC, DOCX, XLSX, ODT, ODS",
+    },
     "evidence/team_none": {"reason": "no_subordinates"},
     "evidence/team_digest": {"digest": DIGEST},
     "evidence/team_person": {"person": PERSON},

@@ -49,7 +49,11 @@ SAMPLES: dict[str, dict[str, Any]] = {
     "forms/invalid/too_short": {"minimum": 10},
     "forms/invalid/too_long": {"maximum": 500, "length": 612},
     "forms/invalid/file_too_big": {"size_mb": 20.1, "limit_mb": 20},
-    "forms/invalid/file_type": {"mime": "application/zip", "name": "arsip <lama>.zip"},
+    "forms/invalid/file_type": {
+        "mime": "application/zip",
+        "name": "arsip <lama>.zip",
+        "kinds": "PDF, JPEG, PNG, HEIC, DOCX, XLSX, ODT, ODS",
+    },
     "forms/invalid/file_expected": {},
     "forms/invalid/files_required": {},
     "forms/invalid/too_many_files": {"maximum": 5},
