@@ -8,7 +8,9 @@ active cycle:
    the last working day on or before), everyone who still owes something gets one message
    listing exactly what is missing, with a button per form;
 3. **escalation**: on the first working day after a deadline, each superior gets the list of
-   their people who are late, and BKPSDM's admin chat a per-OPD completion summary;
+   their people who are late, and BKPSDM's admin chat a per-OPD completion summary. For feedback
+   the list says how many answers a rater still owes, never to whom: who rates whom stays
+   between the rater and the bot;
 
 then, across cycles, the **daily evidence digest** for superiors (new evidence waiting for their
 review). Result messages are enqueued by the results journey when it publishes (kind
@@ -332,8 +334,11 @@ class _CyclePlanner:
             if person is None or person.superior_id is None:
                 continue
             for item in items:
+                line = self._line(item)
+                if item.what is Owing.FEEDBACK_MISSING:  # how many, never whom the rater owes
+                    line.update(names=[], more=0)
                 by_superior[person.superior_id].append(
-                    {"name": person.name, "nip": person.nip, **self._line(item)}
+                    {"name": person.name, "nip": person.nip, **line}
                 )
         for superior_id, entries in by_superior.items():
             superior = people.get(superior_id)

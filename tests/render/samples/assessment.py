@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import UTC, datetime
 from typing import Any
 
 from bot.services.assessments import Dossier, PredikatView, Recorded
@@ -17,6 +18,7 @@ from tests.render.samples.results import (
     TARGET,
 )
 
+UNTIL = datetime(2026, 4, 3, 12, tzinfo=UTC)
 DOSSIER = Dossier(
     cycle_id=2,
     cycle_name="Triwulan I 2026",
@@ -118,17 +120,20 @@ VARIANTS: dict[str, list[dict[str, Any]]] = {
     ],
     "assessment/recorded": [{"recorded": Recorded("Sari", "Triwulan I 2026", PREVIEW, False)}],
     "assessment/refused": [
-        {"code": code}
-        for code in (
-            "not_linked",
-            "no_subordinates",
-            "not_open",
-            "all_published",
-            "published",
-            "suggestion_changed",
-            "perilaku_reason_missing",
-            "something_else",
-        )
+        {"code": "feedback_open", "cycle": "Triwulan <I> 2026", "until": UNTIL},
+        *(
+            {"code": code}
+            for code in (
+                "not_linked",
+                "no_subordinates",
+                "not_open",
+                "all_published",
+                "published",
+                "suggestion_changed",
+                "perilaku_reason_missing",
+                "something_else",
+            )
+        ),
     ],
     "assessment/distribution": [{"distribution": SMALL}],
     "assessment/publish_reason": [publish_step(distribution=None, refusal="not_allowed")],
