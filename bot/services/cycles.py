@@ -6,8 +6,8 @@ deadline is the end of that day in the deployment's time zone):
 1. targets (SKP agreed with the superior)         ``targets_due``
 2. evidence (bukti dukung sent during the period)  ``evidence_due``
 3. feedback (colleagues rate BerAKHLAK values)     ``feedback_opens`` … ``feedback_due``
-4. assessment (the superior's official rating)     from the day after ``feedback_due`` to
-                                                   ``assessment_due``
+4. assessment (the superior's official rating)     from the day after ``feedback_due`` (not
+                                                   before ``ends_on``) to ``assessment_due``
 5. results published                               ``results_on``
 6. objection window (keberatan), per result        ``objection_days`` after delivery
 
@@ -95,8 +95,8 @@ class CyclePlan:
 
     @property
     def assessment_opens(self) -> date:
-        """The first day of the assessment: the day after feedback closes."""
-        return assessment_opens(self.feedback_due)
+        """The first day of the assessment: after the period, the day after feedback closes."""
+        return assessment_opens(self.ends_on, self.feedback_due)
 
     def problems(self) -> list[str]:
         """Dates out of order, as codes the CLI explains (empty when the plan is sound)."""

@@ -71,7 +71,7 @@ async def test_one_screen_shows_targets_evidence_suggestion_and_feedback(
     assert "Usulan mutasi (utama): 11/10 dokumen = 110 % (di atas)" in text
     assert "dikembalikan untuk perbaikan 1" in text  # the correction's 30 is not counted
     assert "⭐ Sesuai ekspektasi: tidak ada kelompok yang mayoritas" in text
-    assert "• Atasan: 4,0 (1 orang)" in text
+    assert "• Atasan (jawaban Anda): 4,0 (1 orang)" in text
     assert "• Diri sendiri: 5,0 (1 orang)" in text
     assert labels(screen) == [
         "⬆️ Di atas ekspektasi",

@@ -69,8 +69,9 @@ async def test_the_employee_reads_the_explained_result(
     assert "Berkas mutasi (utama): 24 dari target 20 dokumen = <b>120 %</b>" in text
     assert "Bukti kerja yang dihitung: 2 (1 sudah diverifikasi atasan)" in text
     assert "• Atasan: 4,3 (1 orang)" in text
-    assert "<b>Kekuatan</b>: Berorientasi Pelayanan, Kompeten" in text
-    assert "• Harmonis (nilai terendah dari umpan balik)" in text
+    # Strengths come from the peers' and subordinates' figures only, never the superior's alone.
+    assert "<b>Kekuatan</b>: belum terlihat dari umpan balik yang ditampilkan" in text
+    assert "nilai terendah" not in text
     assert "• Laporan bulanan: capaian 75 %, di bawah 100 %" in text
     assert "/keberatan paling lambat 28 Januari 2026 23.59 WIB" in text
 
@@ -85,11 +86,11 @@ async def test_two_peers_never_show_anywhere_the_ratee_can_see(
     sari = Person(app, recorder, fa.STAFF_TG)
     await sari.say("/hasil")
     for text in sari.texts():
-        assert "• Rekan kerja: 2 orang mengisi, belum ditampilkan" in text
+        assert "• Rekan kerja: 2 orang mengisi, tidak ditampilkan" in text
         assert "1,4" not in text
         assert "1,5" not in text
         assert "kecenderungan penilai" not in text  # the calibrated level would mix them in
-        assert "Berorientasi Pelayanan: 5,0" in text  # per value: the superior alone
+        assert "Per nilai" not in text  # no "others": the superior is shown as theirs only
     async with db.session() as session:
         result = (
             await session.exec(select(Result).where(Result.employee_id == office.staff[0].id))
@@ -109,6 +110,8 @@ async def test_three_peers_are_shown_in_aggregate(
     text = (await Person(app, recorder, fa.STAFF_TG).say("/hasil"))["text"]
     assert "• Rekan kerja: 1,4 (3 orang)" in text
     assert "kecenderungan penilai" in text
+    assert "<b>Kekuatan</b>: Akuntabel, Harmonis" in text  # the peers' 2s, not the superior's 5s
+    assert "• Berorientasi Pelayanan (nilai terendah dari umpan balik)" in text
     for peer in office.staff[1:]:
         assert peer.name not in text
 

@@ -187,7 +187,8 @@ class AssessmentService:
         async with self._env.db.session() as session:
             checked = await self._check(session, telegram_user_id, cycle_id, employee_id)
             if not isinstance(checked, str):
-                return await gather(session, checked[0], checked[1])
+                now, tz = self._env.clock(), self._env.settings.tz
+                return await gather(session, checked[0], checked[1], now=now, tz=tz)
         return await self._refuse(telegram_user_id, checked, cycle_id, employee_id)
 
     async def suggested(

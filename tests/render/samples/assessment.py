@@ -105,7 +105,11 @@ SAMPLES: dict[str, dict[str, Any]] = {
 }
 
 VARIANTS: dict[str, list[dict[str, Any]]] = {
-    "assessment/hasil": [step(dossier=BARE), step(dossier=None, refusal="not_open")],
+    "assessment/hasil": [
+        step(dossier=BARE),
+        step(dossier=replace(BARE, feedback_until=UNTIL)),
+        step(dossier=None, refusal="not_open"),
+    ],
     "assessment/hasil_reason": [step(dossier=BARE), step(dossier=None, refusal="published")],
     "assessment/perilaku": [step(dossier=None, refusal="not_linked")],
     "assessment/perilaku_reason": [step(dossier=None, refusal="not_linked")],
