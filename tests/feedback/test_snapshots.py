@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import asdict
 from datetime import UTC, date, datetime, timedelta
 
@@ -182,6 +183,21 @@ async def test_a_snapshot_someone_else_stored_first_wins(db: Database, settings:
     assert views[budi.id or 0] == first
     assert views[citra.id or 0].responses == 0
     assert len(await _snapshots(db)) == 2
+
+
+async def test_two_readers_at_once_store_one_snapshot(db: Database, settings: Settings) -> None:
+    """On PostgreSQL the second reader's insert waits for the first, then keeps its row."""
+    if db.dialect != "postgresql":
+        pytest.skip("SQLite has one writer at a time; the test above covers the conflict")
+    team, budi = await _budi(db, peers=3)
+    async with db.session() as first:
+        views = await frozen_views(first, team.cycle, [budi], now=CLOSED, tz=settings.tz)
+        later = CLOSED + timedelta(minutes=1)
+        second = asyncio.create_task(_views(db, team, [budi], later, settings))
+        await asyncio.sleep(0.5)  # let the second reach its insert while the first is open
+    assert await second == views
+    [row] = await _snapshots(db)
+    assert row.taken_at == CLOSED
 
 
 async def test_the_scheduler_takes_the_snapshots_when_feedback_closes(
