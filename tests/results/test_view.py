@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from sqlalchemy import update
-from sqlmodel import select
+from sqlmodel import col, select
 
 from bot.app import KinerjaApp
-from bot.db.models import Objection, Result
+from bot.db.models import Feedback, Objection, Result
 from bot.db.session import Database
 from bot.domain import EvidenceStatus, ObjectionDecision, ObjectionStatus
 from bot.services.audit import Actor
@@ -212,3 +212,31 @@ async def test_strangers_and_people_without_results(
     empty = await Person(app, recorder, 8400).say("/hasil")
     assert "Belum ada hasil penilaian Anda yang diterbitkan" in empty["text"]
     assert "reply_markup" not in empty or empty["reply_markup"] is None
+
+
+async def test_comments_reach_the_superior_never_the_ratee(
+    app: KinerjaApp, recorder: RecordingRequest, db: Database
+) -> None:
+    """Three peers comment: the dossier lists them by text, nameless; the result keeps none."""
+    office = await _sari_office(db, peers=3)
+    async with db.session() as session:
+        rows = (await session.exec(select(Feedback).order_by(col(Feedback.id)))).all()
+        for row, comment in zip(rows[2:], ("Zaman now", "Apik", "Menolong <rekan>"), strict=True):
+            row.comment = comment
+            session.add(row)
+        rows[0].comment = "Catatan atasan sendiri"  # the superior's: shown nowhere as a comment
+        session.add(rows[0])
+    head = Person(app, recorder, fa.HEAD_TG)
+    await head.say("/penilaian")
+    screen = str((await head.choose("✅ Sari"))["text"])
+    assert "«<i>Apik</i>»\n   «<i>Menolong &lt;rekan&gt;</i>»\n   «<i>Zaman now</i>»" in screen
+    assert "Catatan atasan" not in screen
+    await head.say("/batal")
+    await _publish(app, office)
+    text = str((await Person(app, recorder, fa.STAFF_TG).say("/hasil"))["text"])
+    assert "• Rekan kerja: 1,4 (3 orang)" in text
+    for comment in ("Apik", "Menolong", "Zaman", "Catatan"):
+        assert comment not in text
+    async with db.session() as session:
+        result = (await session.exec(select(Result))).one()
+    assert result.explanation["card"]["feedback"]["comments"] == []
