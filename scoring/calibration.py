@@ -11,7 +11,10 @@ partly corrected. Biases are centred to mean 0 within each group of people linke
 practice a unit): leniency shared by a whole unit looks like a strong unit and stays in.
 
 A ratee's calibrated level is the mean of their kept ratings minus the mean bias of those raters,
-clipped to 1–5; their explanation shows only these aggregates, never one rater's bias. For
+clipped to 1–5; their explanation shows only these aggregates, never one rater's bias. The level
+mixes every relation it is given: a caller that shows it beside the anonymous groups' figure
+passes the peers' and subordinates' ratings only, so that the superior, who knows their own
+rating, cannot take it out again. For
 BKPSDM and superiors: each rater's bias and flags (:mod:`scoring.rater_flags`: straight-lining;
 reciprocal pairs, whose leave-one-out residuals on each other are jointly ``reciprocal_z`` robust
 SDs high; outliers, whose bias or misfit has a robust z above ``outlier_z``). Ratings of

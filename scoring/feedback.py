@@ -13,9 +13,15 @@ Statistical choices (shown in every explanation):
   to eight raters a person typically has. ``trim`` near 0.5 gives the median, 0 the plain mean.
 - The unit of independence is the rater: a group's overall figure is the trimmed mean of each
   rater's mean over the seven values, not of 7 × n correlated scores.
-- "Others" (everyone but self) is a weighted mean of the *shown* groups only. A hidden group never
-  enters any figure, because otherwise it could be recovered by subtraction: with the superior's
-  figure shown and an overall that also contains two hidden peers, the peers' mean follows.
+- "Others" is a weighted mean of the *shown anonymous* groups only (peers, subordinates). A hidden
+  group never enters any figure, because otherwise it could be recovered by subtraction: with the
+  superior's figure shown and an overall that also contains two hidden peers, the peers' mean
+  follows. Nor does the superior's answer: the superior knows it, and from (peers + own) / 2 they
+  would get the peers' mean back. The superior's figure is shown as theirs, the self-assessment as
+  the ratee's own, each in its own group.
+
+Anonymity also needs the caller to show a figure only once its answers can no longer change:
+two views of a live aggregate, one answer apart, give that answer by difference.
 """
 
 from __future__ import annotations
@@ -49,7 +55,7 @@ class Relation(StrEnum):
 
 
 ANONYMOUS: frozenset[Relation] = frozenset({Relation.PEER, Relation.SUBORDINATE})
-OTHERS: tuple[Relation, ...] = (Relation.PEER, Relation.SUBORDINATE, Relation.SUPERIOR)
+OTHERS: tuple[Relation, ...] = (Relation.PEER, Relation.SUBORDINATE)  # "others": anonymous only
 
 
 class GroupStatus(StrEnum):
@@ -160,7 +166,6 @@ _SHOWN, _HIDDEN = GroupStatus.SHOWN, GroupStatus.HIDDEN
 _EMPTY_GROUPS: dict[Relation, RelationGroup] = {
     rel: RelationGroup(rel, 0, GroupStatus.EMPTY, None) for rel in _RELATIONS
 }  # shared: the group of a relation nobody responded in; copied, never changed
-_SELF = Relation.SELF
 _SCORES = attrgetter("scores")
 _N_VALUES = len(VALUES)
 
@@ -187,14 +192,18 @@ def aggregate_feedback(
     trim: float = 0.2,
     weights: Mapping[Relation, float | Decimal] | None = None,
 ) -> FeedbackSummary:
-    """Aggregate one ratee's feedback per relation and for all others, hiding small groups."""
+    """Aggregate one ratee's feedback per relation, hiding small anonymous groups.
+
+    ``others`` combines the shown anonymous groups (peers, subordinates) only; ``weights`` may
+    name those two relations and no other.
+    """
     _check_parameters(min_group, trim, weights)
     groups = _EMPTY_GROUPS.copy()  # a relation nobody responded in keeps its shared empty group
     shown: dict[Relation, FeedbackFigures] = {}  # in OTHERS order, as relations are in order
     for rel, rs in _group_responses(responses, ratee).items():
         if rs:
             group = groups[rel] = _summarise_group(rel, rs, min_group, trim)
-            if group.figures is not None and rel is not _SELF:
+            if group.figures is not None and rel in ANONYMOUS:
                 shown[rel] = group.figures
     used = _normalise_weights(shown, weights)
     others = _combine(shown, used)
@@ -214,6 +223,8 @@ def _check_parameters(
     for rel, w in (weights or {}).items():
         if rel is Relation.SELF:
             raise ValueError("self-assessment is not part of the others' aggregate")
+        if rel not in ANONYMOUS:
+            raise ValueError(f"the {rel.value}'s figure is shown as theirs, not in the others'")
         if not (math.isfinite(w) and w >= 0):
             raise ValueError(f"weight of {rel} must be a finite number ≥ 0")
 
@@ -315,7 +326,7 @@ def _others_step(weights: Mapping[Relation, float], others: FeedbackFigures | No
     """The explanation step of the others' aggregate: weights used and groups left out."""
     used = ", ".join(f"{rel.value} {dec(w)}" for rel, w in weights.items()) or "none"
     left_out = [rel.value for rel in OTHERS if rel not in weights]
-    note = f"weighted mean of the shown groups ({used}); self never included"
+    note = f"weighted mean of the shown anonymous groups ({used}); superior and self never in it"
     if left_out:
         note += f"; left out (hidden, empty or weight 0), so never recoverable: {left_out}"
     return Step("others.overall", None if others is None else dec(others.overall), note)

@@ -130,7 +130,10 @@ async def _assess_guard(ctx: FormContext) -> Reply | None:
     try:
         await ctx.telegram.deps.assessments.choices(ctx.user_id)
     except AssessmentRefused as refused:
-        return Reply("assessment/refused", {"code": refused.code})
+        return Reply(
+            "assessment/refused",
+            {"code": refused.code, "cycle": refused.cycle, "until": refused.until},
+        )
     return None
 
 

@@ -6,12 +6,15 @@ deadline is the end of that day in the deployment's time zone):
 1. targets (SKP agreed with the superior)         ``targets_due``
 2. evidence (bukti dukung sent during the period)  ``evidence_due``
 3. feedback (colleagues rate BerAKHLAK values)     ``feedback_opens`` … ``feedback_due``
-4. assessment (the superior's official rating)     ``assessment_due``
+4. assessment (the superior's official rating)     from the day after ``feedback_due`` (not
+                                                   before ``ends_on``) to ``assessment_due``
 5. results published                               ``results_on``
 6. objection window (keberatan), per result        ``objection_days`` after delivery
 
-Defaults leave the annual cycle's results before e-Kinerja's 10 January closing (domain.md §2).
-Every date can be overridden when the cycle is opened.
+Feedback closes before the assessment opens: the superior weighs the feedback only once no answer
+can change any more, and figures shown while answers still came in would give each new answer away
+by difference. Defaults leave the annual cycle's results before e-Kinerja's 10 January closing.
+Every date can be overridden when the cycle is opened, keeping that order.
 """
 
 from __future__ import annotations
@@ -28,13 +31,14 @@ from bot.domain import AuditAction, PeriodKind
 from bot.services.audit import Actor, record
 
 # The phase logic lives in bot.services.phases; these names stay importable from here.
-from bot.services.phases import Phase, end_of_day, is_open, phase_window
+from bot.services.phases import Phase, assessment_opens, end_of_day, is_open, phase_window
 
 __all__ = [
     "CycleError",
     "CyclePlan",
     "Phase",
     "PhaseOffsets",
+    "assessment_opens",
     "current_cycle",
     "default_name",
     "end_of_day",
@@ -64,10 +68,12 @@ class PhaseOffsets:
     results_after_end: int
 
 
+# Feedback closes 1–3 days after the period ends and the assessment opens the next day, so the
+# superior has 4 (month) to 7 days (quarter, year) to assess.
 DEFAULT_OFFSETS = {
-    PeriodKind.MONTH: PhaseOffsets(5, 2, 5, 3, 5, 6),
-    PeriodKind.QUARTER: PhaseOffsets(14, 3, 14, 5, 10, 12),
-    PeriodKind.YEAR: PhaseOffsets(30, 2, 30, 3, 8, 9),
+    PeriodKind.MONTH: PhaseOffsets(5, 2, 5, 1, 5, 6),
+    PeriodKind.QUARTER: PhaseOffsets(14, 3, 14, 3, 10, 12),
+    PeriodKind.YEAR: PhaseOffsets(30, 2, 30, 1, 8, 9),
 }
 
 
@@ -87,13 +93,18 @@ class CyclePlan:
     results_on: date
     objection_days: int = 14
 
+    @property
+    def assessment_opens(self) -> date:
+        """The first day of the assessment: after the period, the day after feedback closes."""
+        return assessment_opens(self.ends_on, self.feedback_due)
+
     def problems(self) -> list[str]:
         """Dates out of order, as codes the CLI explains (empty when the plan is sound)."""
         checks = [
             ("end_before_start", self.ends_on < self.starts_on),
             ("targets_outside_period", not self.starts_on <= self.targets_due <= self.ends_on),
             ("feedback_closes_before_opening", self.feedback_due < self.feedback_opens),
-            ("assessment_before_feedback", self.assessment_due < self.feedback_due),
+            ("assessment_before_feedback", self.assessment_due < self.assessment_opens),
             ("results_before_assessment", self.results_on < self.assessment_due),
             ("evidence_after_assessment", self.evidence_due > self.assessment_due),
             ("objection_days_not_positive", self.objection_days < 1),

@@ -2,11 +2,9 @@
 
 A rater sees the colleagues assigned to them in the cycle whose feedback phase is open, rates
 each on the seven values (1–5; a 1 or a 5 needs a one-line example of behaviour), and may change
-their answers until ``Cycle.feedback_due``. Nobody sees another rater's answers. What others
-may see of the answers a person received goes through :meth:`FeedbackService.summary_for`
-(peers and subordinates only as an aggregate of at least three) and
-:meth:`FeedbackService.examples_for`; :meth:`FeedbackService.responses_for` is the raw input
-for scoring and must never be shown to the ratee.
+their answers until ``Cycle.feedback_due``; after that, new answers and edits are refused. Nobody
+sees another rater's answers. What anyone may see of the answers a person received is the
+snapshot frozen when feedback closes (:mod:`bot.services.feedback_snapshots`), and nothing before.
 
 Assignments (who rates whom) are drawn, imported and exported by
 :mod:`bot.services.feedback_admin`.
@@ -27,7 +25,6 @@ from bot.services.cycles import Phase, is_open
 from bot.services.env import ServiceEnv
 from bot.services.feedback_types import (
     Access,
-    Audience,
     Colleague,
     Completion,
     FeedbackAction,
@@ -38,8 +35,7 @@ from bot.services.feedback_types import (
     Submitted,
     Window,
 )
-from scoring import Berakhlak, FeedbackResponse, FeedbackSummary, aggregate_feedback
-from scoring.feedback import Relation
+from scoring import Berakhlak
 
 VALUES: tuple[Berakhlak, ...] = tuple(Berakhlak)
 EXTREMES = frozenset({1, 5})  # scores that need an example of behaviour
@@ -125,56 +121,6 @@ class FeedbackService:
             return Submitted(Access.OK, name, changed, rater_list)
 
     # --- what other journeys read --------------------------------------------------------------
-
-    async def responses_for(self, cycle_id: int, ratee_id: int) -> list[FeedbackResponse]:
-        """Every answer one person received in a cycle, with rater ids: input for scoring only."""
-        async with self._env.db.session() as session:
-            rows = await _answers(session, cycle_id, ratee_id)
-        return [
-            FeedbackResponse.of(a.rater_id, a.ratee_id, a.relation, _scores(f)) for a, f in rows
-        ]
-
-    async def summary_for(
-        self,
-        cycle_id: int,
-        ratee_id: int,
-        *,
-        min_group: int = 3,
-        weights: Mapping[Relation, float] | None = None,
-    ) -> FeedbackSummary:
-        """The aggregate safe to show: peers and subordinates hidden below ``min_group``."""
-        responses = await self.responses_for(cycle_id, ratee_id)
-        return aggregate_feedback(responses, ratee=ratee_id, min_group=min_group, weights=weights)
-
-    async def examples_for(
-        self,
-        cycle_id: int,
-        ratee_id: int,
-        *,
-        audience: Audience = Audience.RATER,
-    ) -> list[str]:
-        """Examples of behaviour given with a 1 or a 5, without names, in alphabetical order.
-
-        For the superior who assesses (``RATER``): every example, as domain.md §6 asks the
-        rater to see and weigh all input; names, relations and order never tell who wrote one.
-        For the ratee (``RATEE``): only the superior's, who is known anyway. A sentence can
-        identify its writer, and peers and subordinates are shown to the ratee only as an
-        aggregate, so their examples never reach the ratee, however many responded.
-        """
-        async with self._env.db.session() as session:
-            rows = await _answers(session, cycle_id, ratee_id)
-        wanted = {
-            Audience.RATER: {Relation.SUPERIOR, Relation.PEER, Relation.SUBORDINATE, Relation.SELF},
-            Audience.RATEE: {Relation.SUPERIOR},
-        }[audience]
-        texts = [text for a, f in rows if a.relation in wanted for text in f.examples.values()]
-        return sorted(texts, key=str.casefold)
-
-    async def comments_for(self, cycle_id: int, ratee_id: int) -> list[str]:
-        """The raters' optional comments, for the superior who assesses only; no names."""
-        async with self._env.db.session() as session:
-            rows = await _answers(session, cycle_id, ratee_id)
-        return sorted((f.comment for _, f in rows if f.comment), key=str.casefold)
 
     async def completion(self, cycle_id: int) -> Completion:
         """Assignments and answers of a cycle, and every rater who still owes some."""
@@ -354,26 +300,10 @@ async def _colleagues(session: AsyncSession, cycle_id: int, rater_id: int) -> tu
     return tuple(sorted(colleagues, key=lambda c: (c.done, c.name.casefold(), c.assignment_id)))
 
 
-async def _answers(
-    session: AsyncSession, cycle_id: int, ratee_id: int
-) -> list[tuple[FeedbackAssignment, Feedback]]:
-    query = (
-        select(FeedbackAssignment, Feedback)
-        .join(Feedback, col(Feedback.assignment_id) == FeedbackAssignment.id)
-        .where(FeedbackAssignment.cycle_id == cycle_id, FeedbackAssignment.ratee_id == ratee_id)
-        .order_by(col(FeedbackAssignment.rater_id))
-    )
-    return [(a, f) for a, f in (await session.exec(query)).all()]
-
-
 async def _employees(session: AsyncSession, ids: Sequence[int]) -> list[Employee]:
     if not ids:
         return []
     return list((await session.exec(select(Employee).where(col(Employee.id).in_(ids)))).all())
-
-
-def _scores(feedback: Feedback) -> dict[Berakhlak, int]:
-    return {Berakhlak(key): int(score) for key, score in feedback.scores.items()}
 
 
 def _id(row: Any) -> int:

@@ -43,13 +43,6 @@ class Access(StrEnum):
     CLOSED = "closed"
 
 
-class Audience(StrEnum):
-    """Who reads the examples of behaviour: the superior who assesses, or the ratee."""
-
-    RATER = "rater"
-    RATEE = "ratee"
-
-
 @dataclass(frozen=True, slots=True)
 class Colleague:
     """One person on a rater's list."""

@@ -61,13 +61,25 @@ def start_of_day(day: date, tz: ZoneInfo) -> datetime:
     return datetime.combine(day, time(0), tzinfo=tz)
 
 
+def assessment_opens(ends_on: date, feedback_due: date) -> date:
+    """The assessment's first day: after the period and after feedback has closed.
+
+    Never while feedback answers can still change: the superior weighs the feedback complete,
+    and a figure shown while answers still come in would give the next answer away.
+    """
+    return max(ends_on, feedback_due + timedelta(days=1))
+
+
 def phase_window(cycle: Cycle, phase: Phase) -> tuple[date, date | None]:
     """First and last day of a phase (None: open-ended)."""
     windows: dict[Phase, tuple[date, date | None]] = {
         Phase.TARGETS: (cycle.starts_on, cycle.targets_due),
         Phase.EVIDENCE: (cycle.starts_on, cycle.evidence_due),
         Phase.FEEDBACK: (cycle.feedback_opens, cycle.feedback_due),
-        Phase.ASSESSMENT: (cycle.ends_on, cycle.assessment_due),
+        Phase.ASSESSMENT: (
+            assessment_opens(cycle.ends_on, cycle.feedback_due),
+            cycle.assessment_due,
+        ),
         Phase.RESULTS: (cycle.results_on, None),
         # Nominal: each person's window runs objection_days from the day they got the result.
         Phase.OBJECTION: (cycle.results_on, cycle.results_on + timedelta(cycle.objection_days)),

@@ -4,11 +4,15 @@ A tick (every ``KINERJA_TICK_SECONDS``, or whenever a simulation moves the clock
 active cycle:
 
 1. **phases**: records each phase opening and closing once (audit events), as its dates pass;
+   when feedback closes, freezes what may be shown of each rated person's feedback
+   (:func:`bot.services.feedback_snapshots.take_snapshots`; readers take any still missing);
 2. **reminders**: on each reminder day before a deadline (3 and 1 days before by default, on
    the last working day on or before), everyone who still owes something gets one message
    listing exactly what is missing, with a button per form;
 3. **escalation**: on the first working day after a deadline, each superior gets the list of
-   their people who are late, and BKPSDM's admin chat a per-OPD completion summary;
+   their people who are late, and BKPSDM's admin chat a per-OPD completion summary. For feedback
+   the list says how many answers a rater still owes, never to whom: who rates whom stays
+   between the rater and the bot;
 
 then, across cycles, the **daily evidence digest** for superiors (new evidence waiting for their
 review). Result messages are enqueued by the results journey when it publishes (kind
@@ -38,6 +42,7 @@ from bot.db.models import AuditEvent, Cycle
 from bot.services.audit import Actor, record
 from bot.services.digest import plan_digest
 from bot.services.env import ServiceEnv
+from bot.services.feedback_snapshots import take_snapshots
 from bot.services.obligations import (
     Owed,
     Owing,
@@ -122,6 +127,7 @@ class TickReport:
     late_lists: int = 0
     summaries: int = 0
     digests: int = 0
+    snapshots: int = 0  # feedback snapshots taken at the close (not notifications)
 
     @property
     def planned(self) -> int:
@@ -201,7 +207,11 @@ class _CyclePlanner:
         )
         for action, detail in (await self.session.exec(query)).all():
             self.marks.add((action, str(detail.get("phase")), str(detail.get("day", ""))))
-        self._transitions(tally)
+        if Phase.FEEDBACK in self._transitions(tally):
+            tz = self.calendar.tz
+            tally.counts["snapshots"] += await take_snapshots(
+                self.session, self.cycle, now=self.now, tz=tz
+            )
         tally.counts["reminders"] += await self._reminders()
         late, summaries = await self._escalations()
         tally.counts["late_lists"] += late
@@ -224,7 +234,9 @@ class _CyclePlanner:
         )
         return True
 
-    def _transitions(self, tally: _Tally) -> None:
+    def _transitions(self, tally: _Tally) -> set[Phase]:
+        """Mark the phases that opened or closed since the last tick; the newly closed ones."""
+        closed = set()
         for phase in Phase:
             status = status_at(self.cycle, phase, self.now, self.calendar.tz)
             opened = status is not PhaseStatus.UPCOMING
@@ -232,6 +244,8 @@ class _CyclePlanner:
                 tally.opened.append((self.cycle.name, phase))
             if status is PhaseStatus.CLOSED and self._mark(SchedulerAction.PHASE_CLOSED, phase):
                 tally.closed.append((self.cycle.name, phase))
+                closed.add(phase)
+        return closed
 
     async def snapshot(self) -> Snapshot:
         if self._snapshot is None:
@@ -332,8 +346,11 @@ class _CyclePlanner:
             if person is None or person.superior_id is None:
                 continue
             for item in items:
+                line = self._line(item)
+                if item.what is Owing.FEEDBACK_MISSING:  # how many, never whom the rater owes
+                    line.update(names=[], more=0)
                 by_superior[person.superior_id].append(
-                    {"name": person.name, "nip": person.nip, **self._line(item)}
+                    {"name": person.name, "nip": person.nip, **line}
                 )
         for superior_id, entries in by_superior.items():
             superior = people.get(superior_id)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from sqlmodel import select
@@ -71,7 +71,7 @@ async def test_one_screen_shows_targets_evidence_suggestion_and_feedback(
     assert "Usulan mutasi (utama): 11/10 dokumen = 110 % (di atas)" in text
     assert "dikembalikan untuk perbaikan 1" in text  # the correction's 30 is not counted
     assert "⭐ Sesuai ekspektasi: tidak ada kelompok yang mayoritas" in text
-    assert "• Atasan: 4,0 (1 orang)" in text
+    assert "• Atasan (jawaban Anda): 4,0 (1 orang)" in text
     assert "• Diri sendiri: 5,0 (1 orang)" in text
     assert labels(screen) == [
         "⬆️ Di atas ekspektasi",
@@ -338,3 +338,45 @@ async def test_the_service_keeps_the_reasons_rules(db: Database, app: KinerjaApp
         )
     [stored] = await _assessments(db)
     assert stored.hasil is Rating.MEETS
+
+
+async def test_the_assessment_waits_until_the_feedback_has_closed(
+    app: KinerjaApp, recorder: RecordingRequest, db: Database, clock: FakeClock
+) -> None:
+    """Period over, feedback open until Friday 16 January: /penilaian says so and shows nothing.
+
+    Assessment uses the feedback only once no answer can change any more; it opens the next day.
+    """
+    today = clock().date()
+    cycle = await factories.cycle(
+        db,
+        start=date(2025, 10, 1),
+        name="Triwulan IV 2025",
+        targets_due=date(2025, 10, 10),
+        evidence_due=today - timedelta(days=2),
+        feedback_opens=today - timedelta(days=10),
+        feedback_due=today + timedelta(days=2),
+        assessment_due=today + timedelta(days=9),
+        results_on=today + timedelta(days=10),
+    )
+    head = await factories.employee(
+        db, name="Drs. Ahmad Kepala", serial=100, telegram_user_id=fa.HEAD_TG
+    )
+    sari = await factories.employee(db, name="Sari Wulandari", serial=101, superior=head)
+    await fa.feedback(db, cycle, head, sari, Relation.SUPERIOR, scores=4)
+    person = Person(app, recorder, fa.HEAD_TG)
+    waiting = await person.say("/penilaian")
+    assert (
+        "Umpan balik rekan untuk Triwulan IV 2025 masih dibuka sampai 16 Januari 2026"
+        in (waiting["text"])
+    )
+    assert "Sari" not in " ".join(labels(waiting))
+    from bot.services.assessments import AssessmentRefused
+
+    with pytest.raises(AssessmentRefused, match=r"^not_open$"):
+        await app.bot_data["deps"].assessments.dossier(
+            fa.HEAD_TG, cycle_id=cycle.id, employee_id=sari.id
+        )
+    clock.advance(days=3)  # Saturday 17 January: feedback closed, the assessment open
+    opened = await person.say("/penilaian")
+    assert labels(opened) == ["👤 Sari Wulandari", "✖️ Batal"]

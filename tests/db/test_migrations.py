@@ -96,7 +96,7 @@ async def test_upgrading_existing_data_leaves_the_heads_to_bkpsdm(db: Database) 
     """0006 adds unit heads without guessing them from superiors: every unit starts without."""
 
     def _downgrade(sync: Connection) -> None:
-        command.downgrade(alembic_config(sync), "0004_notify")
+        command.downgrade(alembic_config(sync), "0005_feedback_snapshot")
 
     async with db.engine.begin() as conn:
         await conn.run_sync(_downgrade)

@@ -64,6 +64,25 @@ def test_targets_phase_opens_and_closes_at_local_midnight(
     assert legacy_is_open(cycle, Phase.TARGETS, moment, WIB) is (status is PhaseStatus.OPEN)
 
 
+@pytest.mark.parametrize(
+    ("moment", "feedback", "assessment"),
+    [
+        (wib(2026, 4, 3, 23, 59, 59), PhaseStatus.OPEN, PhaseStatus.UPCOMING),
+        (wib(2026, 4, 4, 0, 0), PhaseStatus.CLOSED, PhaseStatus.OPEN),
+    ],
+)
+def test_assessment_opens_the_moment_feedback_closes(
+    moment: datetime, feedback: PhaseStatus, assessment: PhaseStatus
+) -> None:
+    """Triwulan I: feedback runs to 3 April; the assessment opens on the 4th, never before.
+
+    The superior weighs the feedback only once no answer can change any more.
+    """
+    cycle = _cycle()
+    assert status_at(cycle, Phase.FEEDBACK, moment, WIB) is feedback
+    assert status_at(cycle, Phase.ASSESSMENT, moment, WIB) is assessment
+
+
 def test_the_same_instant_in_utc_is_read_in_jakarta_time() -> None:
     """16 January 00:00 WIB is 15 January 17:00 UTC: closed, although UTC still says the 15th."""
     assert status_at(_cycle(), Phase.TARGETS, datetime(2026, 1, 15, 17, tzinfo=UTC), WIB) is (

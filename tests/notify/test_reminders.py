@@ -132,10 +132,10 @@ async def test_end_of_quarter_reminders_combine_phases_and_escalate_raters(
     await advance_to(app, quarter_clock, wib(2026, 4, 14, 9, 0))
 
     ready = flaky.texts(_chat(office.ready))
-    # Evidence is due Good Friday 3 April: reminders on Tuesday 31 March and Thursday 2 April.
-    # Feedback is due Sunday 5 April: both offsets fall back to Thursday 2 April.
+    # Evidence and feedback are both due Good Friday 3 April: reminders on Tuesday 31 March and
+    # Thursday 2 April, each one message with both.
     assert "Belum ada bukti kerja untuk 1 target: Laporan bulanan" in ready[0]
-    assert "Umpan balik" not in ready[0]
+    assert "Umpan balik untuk 1 rekan belum Anda isi: Staf 2 Dinas Kesehatan" in ready[0]
     assert "Bukti kerja" in ready[1]
     assert "Umpan balik untuk 1 rekan" in ready[1]
     buttons = flaky.sent(_chat(office.ready))[1]["reply_markup"]["inline_keyboard"]
@@ -146,6 +146,15 @@ async def test_end_of_quarter_reminders_combine_phases_and_escalate_raters(
     late_evidence = next(text for text in head if "Lewat batas waktu: Bukti kerja" in text)
     assert "Staf 1 Dinas Kesehatan" in late_evidence
     assert "Laporan bulanan" in late_evidence
+    # The late list says how many answers are missing, never whom a rater still owes them.
+    late_feedback = next(text for text in head if "Lewat batas waktu: Umpan balik rekan" in text)
+    lines = [line for line in late_feedback.splitlines() if line.startswith("• ")]
+    assert [line.split(" (NIP")[0] for line in lines] == [
+        "• Staf 1 Dinas Kesehatan",
+        "• Staf 2 Dinas Kesehatan",
+    ]
+    for line in lines:
+        assert line.endswith("umpan balik belum diisi: 1 jawaban")
     assessment = [text for text in head if "bawahan belum Anda nilai" in text]
     assert len(assessment) == 2  # 7 and 9 April, before the 10 April deadline
     assert "1 bawahan belum Anda nilai: Staf 1 Dinas Kesehatan" in assessment[0]

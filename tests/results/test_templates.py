@@ -79,10 +79,10 @@ LONG_CARD = replace(
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_the_fullest_messages_fit_in_one_telegram_message(language: str) -> None:
-    """25 long targets and both reasons at their limit still fit Telegram's 4096 characters."""
+    """25 long targets, both reasons at their limit, many long comments: within 4096 characters."""
     published = renderer.render(language, "results/published", result_id=1, card=asdict(LONG_CARD))
     detail = renderer.render(language, "results/detail", detail=results.detail(card=LONG_CARD))
-    dossier = replace(assessment.DOSSIER, targets=(LONG_TARGET,) * 25)
+    dossier = replace(assessment.DOSSIER, targets=(LONG_TARGET,) * 25, feedback=results.TALKATIVE)
     screen = renderer.render(language, "assessment/hasil", **assessment.step(dossier=dossier))
     for text in (published, detail, screen):
         assert len(parse_html(text, strict=True).text) < 4096

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from sqlalchemy import update
-from sqlmodel import select
+from sqlmodel import col, select
 
 from bot.app import KinerjaApp
-from bot.db.models import Objection, Result
+from bot.db.models import Feedback, Objection, Result
 from bot.db.session import Database
 from bot.domain import EvidenceStatus, ObjectionDecision, ObjectionStatus
 from bot.services.audit import Actor
@@ -69,8 +69,9 @@ async def test_the_employee_reads_the_explained_result(
     assert "Berkas mutasi (utama): 24 dari target 20 dokumen = <b>120 %</b>" in text
     assert "Bukti kerja yang dihitung: 2 (1 sudah diverifikasi atasan)" in text
     assert "• Atasan: 4,3 (1 orang)" in text
-    assert "<b>Kekuatan</b>: Berorientasi Pelayanan, Kompeten" in text
-    assert "• Harmonis (nilai terendah dari umpan balik)" in text
+    # Strengths come from the peers' and subordinates' figures only, never the superior's alone.
+    assert "<b>Kekuatan</b>: belum terlihat dari umpan balik yang ditampilkan" in text
+    assert "nilai terendah" not in text
     assert "• Laporan bulanan: capaian 75 %, di bawah 100 %" in text
     assert "/keberatan paling lambat 28 Januari 2026 23.59 WIB" in text
 
@@ -85,11 +86,11 @@ async def test_two_peers_never_show_anywhere_the_ratee_can_see(
     sari = Person(app, recorder, fa.STAFF_TG)
     await sari.say("/hasil")
     for text in sari.texts():
-        assert "• Rekan kerja: 2 orang mengisi, belum ditampilkan" in text
+        assert "• Rekan kerja: 2 orang mengisi, tidak ditampilkan" in text
         assert "1,4" not in text
         assert "1,5" not in text
         assert "kecenderungan penilai" not in text  # the calibrated level would mix them in
-        assert "Berorientasi Pelayanan: 5,0" in text  # per value: the superior alone
+        assert "Per nilai" not in text  # no "others": the superior is shown as theirs only
     async with db.session() as session:
         result = (
             await session.exec(select(Result).where(Result.employee_id == office.staff[0].id))
@@ -109,6 +110,8 @@ async def test_three_peers_are_shown_in_aggregate(
     text = (await Person(app, recorder, fa.STAFF_TG).say("/hasil"))["text"]
     assert "• Rekan kerja: 1,4 (3 orang)" in text
     assert "kecenderungan penilai" in text
+    assert "<b>Kekuatan</b>: Akuntabel, Harmonis" in text  # the peers' 2s, not the superior's 5s
+    assert "• Berorientasi Pelayanan (nilai terendah dari umpan balik)" in text
     for peer in office.staff[1:]:
         assert peer.name not in text
 
@@ -209,3 +212,31 @@ async def test_strangers_and_people_without_results(
     empty = await Person(app, recorder, 8400).say("/hasil")
     assert "Belum ada hasil penilaian Anda yang diterbitkan" in empty["text"]
     assert "reply_markup" not in empty or empty["reply_markup"] is None
+
+
+async def test_comments_reach_the_superior_never_the_ratee(
+    app: KinerjaApp, recorder: RecordingRequest, db: Database
+) -> None:
+    """Three peers comment: the dossier lists them by text, nameless; the result keeps none."""
+    office = await _sari_office(db, peers=3)
+    async with db.session() as session:
+        rows = (await session.exec(select(Feedback).order_by(col(Feedback.id)))).all()
+        for row, comment in zip(rows[2:], ("Zaman now", "Apik", "Menolong <rekan>"), strict=True):
+            row.comment = comment
+            session.add(row)
+        rows[0].comment = "Catatan atasan sendiri"  # the superior's: shown nowhere as a comment
+        session.add(rows[0])
+    head = Person(app, recorder, fa.HEAD_TG)
+    await head.say("/penilaian")
+    screen = str((await head.choose("✅ Sari"))["text"])
+    assert "«<i>Apik</i>»\n   «<i>Menolong &lt;rekan&gt;</i>»\n   «<i>Zaman now</i>»" in screen
+    assert "Catatan atasan" not in screen
+    await head.say("/batal")
+    await _publish(app, office)
+    text = str((await Person(app, recorder, fa.STAFF_TG).say("/hasil"))["text"])
+    assert "• Rekan kerja: 1,4 (3 orang)" in text
+    for comment in ("Apik", "Menolong", "Zaman", "Catatan"):
+        assert comment not in text
+    async with db.session() as session:
+        result = (await session.exec(select(Result))).one()
+    assert result.explanation["card"]["feedback"]["comments"] == []

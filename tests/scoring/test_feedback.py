@@ -135,39 +135,57 @@ def test_shown_groups_use_the_trimmed_mean() -> None:
     assert steps["per_value.peer"][4] == Decimal("3.67")
 
 
-def test_others_combine_shown_groups_with_equal_weights_by_default() -> None:
-    """domain.md §6: no official split; default equal weights of the shown groups, shown."""
+def test_others_are_the_shown_anonymous_groups_only() -> None:
+    """The superior is one known person: their figure is shown as theirs, never in "others".
+
+    Mixed in, (peer mean + superior) / 2 would give the superior, who knows their own score,
+    the peers' mean by subtraction.
+    """
     summary = aggregate_feedback(team(), ratee=RATEE)
     peers, superior = summary.groups[PEER].figures, summary.groups[SUP].figures
     assert peers is not None
     assert superior is not None
-    assert dict(summary.weights) == {PEER: 0.5, SUP: 0.5}
+    assert dict(summary.weights) == {PEER: 1.0}
+    assert summary.others == peers
+    assert summary.explanation.outcome == dec(peers.overall)
+    assert "peer 1.00" in summary.explanation.steps[-1].note
+    assert "superior" in summary.explanation.steps[-1].note  # listed as left out
+
+
+def test_others_combine_shown_anonymous_groups_with_equal_weights_by_default() -> None:
+    """No official split: by default equal weights of the shown anonymous groups, shown."""
+    summary = aggregate_feedback(team(), ratee=RATEE, min_group=2)
+    peers, subordinates = summary.groups[PEER].figures, summary.groups[SUB].figures
+    assert peers is not None
+    assert subordinates is not None
+    assert dict(summary.weights) == {PEER: 0.5, SUB: 0.5}
     assert summary.others is not None
-    assert summary.others.overall == pytest.approx((peers.overall + superior.overall) / 2)
-    assert summary.explanation.outcome == dec(summary.others.overall)
-    assert "peer 0.50, superior 0.50" in summary.explanation.steps[-1].note
+    assert summary.others.overall == pytest.approx((peers.overall + subordinates.overall) / 2)
+    assert "peer 0.50, subordinate 0.50" in summary.explanation.steps[-1].note
 
 
 @pytest.mark.parametrize(
     ("weights", "expected"),
     [
-        ({PEER: 2, SUP: 1}, {PEER: 2 / 3, SUP: 1 / 3}),
-        ({PEER: Decimal("0.6"), SUP: Decimal("0.4"), SUB: 5}, {PEER: 0.6, SUP: 0.4}),
+        ({PEER: 2, SUB: 1}, {PEER: 2 / 3, SUB: 1 / 3}),
+        ({PEER: Decimal("0.6"), SUB: Decimal("0.4")}, {PEER: 0.6, SUB: 0.4}),
         ({PEER: 1.0}, {PEER: 1.0}),
-        ({PEER: 1.0, SUP: 0.0}, {PEER: 1.0}),
+        ({PEER: 1.0, SUB: 0.0}, {PEER: 1.0}),
     ],
 )
 def test_configured_weights_are_normalised_over_shown_groups(
     weights: dict[Relation, float | Decimal], expected: dict[Relation, float]
 ) -> None:
     """domain.md §6: weights are configurable; a hidden group's weight is never used."""
-    summary = aggregate_feedback(team(), ratee=RATEE, weights=weights)
+    summary = aggregate_feedback(team(), ratee=RATEE, min_group=2, weights=weights)
     assert dict(summary.weights) == pytest.approx(expected)
+    hidden = aggregate_feedback(team(), ratee=RATEE, weights=weights)  # subordinates: 2 < 3
+    assert set(hidden.weights) == {PEER}
 
 
 def test_zero_weights_leave_no_others_figure() -> None:
     """With every shown group weighted 0 there is no 'others' figure, and it says so."""
-    summary = aggregate_feedback(team(), ratee=RATEE, weights={PEER: 0, SUP: 0})
+    summary = aggregate_feedback(team(), ratee=RATEE, weights={PEER: 0, SUB: 0})
     assert summary.others is None
     assert summary.explanation.outcome is None
     assert "(none)" in summary.explanation.steps[-1].note
@@ -182,11 +200,13 @@ def test_no_ratings_at_all() -> None:
 
 
 def test_one_rater_only() -> None:
-    """Edge case: only the superior responded: others equal the superior's scores."""
+    """Edge case: only the superior responded: their figure is shown as theirs, no "others"."""
     summary = aggregate_feedback([resp(1, SUP, 2, 3, 4, 5, 4, 3, 2)], ratee=RATEE)
-    assert summary.others is not None
-    assert summary.others.per_value[Berakhlak.HARMONIS] == 5.0
-    assert summary.others.overall == pytest.approx(23 / 7)
+    superior = summary.groups[SUP].figures
+    assert superior is not None
+    assert superior.per_value[Berakhlak.HARMONIS] == 5.0
+    assert superior.overall == pytest.approx(23 / 7)
+    assert summary.others is None
 
 
 def test_all_identical_scores() -> None:
@@ -202,7 +222,7 @@ def test_threshold_is_a_parameter() -> None:
     """domain.md §6: with min_group=2 the two subordinates are shown."""
     summary = aggregate_feedback(team(), ratee=RATEE, min_group=2)
     assert summary.groups[SUB].status is GroupStatus.SHOWN
-    assert set(summary.weights) == {PEER, SUB, SUP}
+    assert set(summary.weights) == {PEER, SUB}
 
 
 @pytest.mark.parametrize(
@@ -212,6 +232,7 @@ def test_threshold_is_a_parameter() -> None:
         ({"trim": 0.5}, "trim"),
         ({"trim": -0.1}, "trim"),
         ({"weights": {SELF: 1.0}}, "self-assessment"),
+        ({"weights": {SUP: 1.0}}, "superior"),
         ({"weights": {PEER: -1.0}}, "finite number"),
         ({"weights": {PEER: math.nan}}, "finite number"),
         ({"weights": {PEER: math.inf}}, "finite number"),
@@ -260,6 +281,23 @@ def test_aggregates_do_not_depend_on_the_order_of_raters(
     second = aggregate_feedback(shuffled, ratee=RATEE, min_group=min_group)
     assert first == second
     assert first.explanation == second.explanation
+
+
+@settings(max_examples=150)
+@given(feedback(), scores7, st.integers(1, 5))
+def test_the_superiors_answer_never_moves_the_others_figure(
+    responses: list[FeedbackResponse], replacement: tuple[int, ...], min_group: int
+) -> None:
+    """Whatever the superior answered, "others" is the same: nothing of it to subtract."""
+    summary = aggregate_feedback(responses, ratee=RATEE, min_group=min_group)
+    changed = [
+        FeedbackResponse(r.rater, r.ratee, r.relation, replacement) if r.relation is SUP else r
+        for r in responses
+    ]
+    again = aggregate_feedback(changed, ratee=RATEE, min_group=min_group)
+    assert again.others == summary.others
+    assert again.weights == summary.weights
+    assert SUP not in summary.weights
 
 
 @settings(max_examples=150)

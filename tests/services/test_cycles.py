@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -54,7 +54,17 @@ def test_default_phases_are_in_order(kind: PeriodKind) -> None:
     """Defaults of every kind pass their own checks."""
     plan = plan_cycle(kind, date(2026, 4, 1))
     assert plan.problems() == []
-    assert plan.feedback_opens <= plan.ends_on < plan.feedback_due <= plan.assessment_due
+    assert plan.feedback_opens <= plan.ends_on < plan.feedback_due < plan.assessment_due
+    assert plan.assessment_opens == plan.feedback_due + timedelta(days=1)
+    assert plan.assessment_due - plan.assessment_opens >= timedelta(days=3)  # room to assess
+
+
+@pytest.mark.parametrize("shift", [0, -1])
+def test_an_assessment_that_would_not_follow_the_feedback_is_refused(shift: int) -> None:
+    """The assessment opens the day after feedback closes: its deadline must come after that."""
+    plan = plan_cycle(PeriodKind.QUARTER, date(2026, 1, 1))
+    moved = with_overrides(plan, assessment_due=plan.feedback_due + timedelta(days=shift))
+    assert "assessment_before_feedback" in moved.problems()
 
 
 def test_out_of_order_dates_are_all_reported() -> None:
@@ -92,7 +102,8 @@ async def test_cycle_open_command(db_url: str, db: Database, tmp_path: Path) -> 
     )
     assert ok.exit_code == 0, ok.output
     assert 'Siklus "Triwulan I 2026" dibuka' in ok.output
-    assert "umpan balik rekan                       2026-03-17 s.d. 2026-04-05" in ok.output
+    assert "umpan balik rekan                       2026-03-17 s.d. 2026-04-03" in ok.output
+    assert "penilaian atasan                        2026-04-04 s.d. 2026-04-10" in ok.output
     bad = await asyncio.to_thread(
         runner.invoke,
         main,

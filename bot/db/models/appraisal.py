@@ -53,6 +53,25 @@ class Feedback(SQLModel, table=True):
     updated_at: datetime = utc()
 
 
+class FeedbackSnapshot(SQLModel, table=True):
+    """What may be shown of one person's feedback in a cycle, frozen once feedback has closed.
+
+    ``view`` is a ``FeedbackView`` as JSON (bot.services.feedback_snapshots), computed from the
+    answers last changed at or before ``closed_at``; taken once (the scheduler's tick at the
+    close, or the first read after it) and never changed, so a later answer moves nothing.
+    """
+
+    __tablename__ = "feedback_snapshots"
+    __table_args__ = (UniqueConstraint("cycle_id", "employee_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    cycle_id: int = Field(foreign_key="cycles.id")
+    employee_id: int = Field(foreign_key="employees.id", index=True)
+    view: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    closed_at: datetime = utc()
+    taken_at: datetime = utc()
+
+
 class Assessment(SQLModel, table=True):
     """The rater's official ratings of one employee for a cycle, and the predikat they give."""
 

@@ -10,11 +10,9 @@ from bot.services.assessments.dossier import (
     FeedbackView,
     GroupLine,
     TargetLine,
-    UnitFeedback,
     ValueFigure,
     gather,
     linked,
-    unit_feedback,
 )
 from bot.services.assessments.service import (
     Assessable,
@@ -40,10 +38,8 @@ __all__ = [
     "Ratings",
     "Recorded",
     "TargetLine",
-    "UnitFeedback",
     "ValueFigure",
     "gather",
     "linked",
     "preview",
-    "unit_feedback",
 ]

@@ -5,54 +5,57 @@ realisasi = what was achieved.
 
 Approved targets with their achievement from the newest evidence not sent back for correction,
 the evidence count and its verification state, the results rating suggested by scoring
-(``suggest_hasil``) and why, and the BerAKHLAK feedback aggregated (``aggregate_feedback``) and
-calibrated over the unit's ratings (``calibrate``). Peers and subordinates are anonymous: a group
-below the threshold keeps its count only, and the calibrated figure is kept only when
-``RateeCalibration.shareable``. A published result freezes this dossier, so nothing hidden is ever
-stored there.
+(``suggest_hasil``) and why, and the BerAKHLAK feedback: nothing of it while feedback is open,
+then the snapshot frozen at its close (:mod:`bot.services.feedback_snapshots`), which is all that
+anyone ever sees of it. A published result freezes this dossier, so nothing hidden is ever stored
+there.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.db.models import (
-    Assessment,
-    Cycle,
-    Employee,
-    Evidence,
-    Feedback,
-    FeedbackAssignment,
-    Result,
-    Target,
-    Unit,
-)
+from bot.db.models import Assessment, Cycle, Employee, Evidence, Result, Target, Unit
 from bot.domain import EvidenceStatus, TargetKind, TargetStatus
+from bot.services.feedback_snapshots import (
+    MIN_GROUP,
+    NOTHING_YET,
+    FeedbackView,
+    GroupLine,
+    ValueFigure,
+    frozen_views,
+)
+from bot.services.phases import day_moment
 from scoring import (
-    Berakhlak,
-    Calibration,
     Direction,
-    FeedbackResponse,
-    FeedbackSummary,
     Indicator,
     IndicatorLevel,
-    RateeCalibration,
     Rating,
     Suggestion,
-    aggregate_feedback,
-    calibrate,
     round_half_up,
     suggest_hasil,
 )
-from scoring.feedback import dec
 
-MIN_GROUP = 3  # anonymity threshold for peers and subordinates (domain.md §6)
+__all__ = [  # the feedback's names stay importable from here
+    "MIN_GROUP",
+    "Dossier",
+    "FeedbackView",
+    "GroupLine",
+    "TargetLine",
+    "ValueFigure",
+    "assessment_of",
+    "gather",
+    "is_published",
+    "linked",
+    "suggestion_and_targets",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,48 +76,6 @@ class TargetLine:
 
 
 @dataclass(frozen=True, slots=True)
-class GroupLine:
-    """One relation's response count and, only when shown, its overall figure (1–5)."""
-
-    relation: str
-    responses: int
-    status: str  # a GroupStatus value
-    overall: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class ValueFigure:
-    """The figure (1–5) of one BerAKHLAK value among the shown groups."""
-
-    value: str
-    figure: str
-
-
-@dataclass(frozen=True, slots=True)
-class FeedbackView:
-    """Feedback safe to show: counts, figures of shown groups, calibrated level if shareable."""
-
-    min_group: int
-    responses: int
-    groups: tuple[GroupLine, ...]
-    others: str | None
-    per_value: tuple[ValueFigure, ...]
-    calibrated: str | None
-
-    @classmethod
-    def from_json(cls, data: dict[str, Any]) -> FeedbackView:
-        """Read back what ``asdict`` stored."""
-        return cls(
-            min_group=data["min_group"],
-            responses=data["responses"],
-            groups=tuple(GroupLine(**g) for g in data["groups"]),
-            others=data["others"],
-            per_value=tuple(ValueFigure(**v) for v in data["per_value"]),
-            calibrated=data["calibrated"],
-        )
-
-
-@dataclass(frozen=True, slots=True)
 class Dossier:
     """Everything the superior weighs for one subordinate in one cycle."""
 
@@ -132,8 +93,9 @@ class Dossier:
     suggestion_reason: str
     tally: tuple[int, int, int]  # counted indicators above, meets, below
     pending: int  # indicators without a realisation yet
-    feedback: FeedbackView
+    feedback: FeedbackView  # empty while feedback is open
     assessed: bool  # an assessment exists (choosing again replaces it)
+    feedback_until: datetime | None = None  # feedback open until this day: nothing of it shown
 
 
 def _text(value: Decimal | None) -> str | None:
@@ -232,94 +194,26 @@ async def suggestion_and_targets(
     return suggestion, lines
 
 
-async def _unit_responses(
-    session: AsyncSession, cycle_id: int, unit_id: int
-) -> list[FeedbackResponse]:
-    """Every complete feedback response in the cycle whose ratee works in the unit."""
-    query = (
-        select(Feedback, FeedbackAssignment)
-        .join(FeedbackAssignment, col(Feedback.assignment_id) == col(FeedbackAssignment.id))
-        .join(Employee, col(Employee.id) == col(FeedbackAssignment.ratee_id))
-        .where(col(FeedbackAssignment.cycle_id) == cycle_id, col(Employee.unit_id) == unit_id)
-        .order_by(col(Feedback.id))
-    )
-    responses = []
-    for feedback, assignment in (await session.exec(query)).all():
-        try:
-            scores = {Berakhlak(key): score for key, score in feedback.scores.items()}
-            responses.append(
-                FeedbackResponse.of(
-                    assignment.rater_id, assignment.ratee_id, assignment.relation, scores
-                )
-            )
-        except ValueError:
-            continue  # an incomplete or malformed response cannot be aggregated
-    return responses
-
-
-def _feedback_view(summary: FeedbackSummary, calibrated: RateeCalibration | None) -> FeedbackView:
-    """What may be shown of the feedback: hidden groups keep only their count."""
-    groups = tuple(
-        GroupLine(
-            relation=relation.value,
-            responses=group.responses,
-            status=group.status.value,
-            overall=None if group.figures is None else str(dec(group.figures.overall, 1)),
-        )
-        for relation, group in summary.groups.items()
-    )
-    others = summary.others
-    per_value = (
-        ()
-        if others is None
-        else tuple(
-            ValueFigure(value.value, str(dec(figure, 1)))
-            for value, figure in others.per_value.items()
-        )
-    )
-    level = None
-    if calibrated is not None and calibrated.shareable and calibrated.level is not None:
-        level = str(dec(calibrated.level, 1))
-    return FeedbackView(
-        min_group=summary.min_group,
-        responses=sum(group.responses for group in summary.groups.values()),
-        groups=groups,
-        others=None if others is None else str(dec(others.overall, 1)),
-        per_value=per_value,
-        calibrated=level,
-    )
-
-
-@dataclass(frozen=True, slots=True)
-class UnitFeedback:
-    """A unit's feedback responses in a cycle and their calibration (computed once per unit)."""
-
-    responses: tuple[FeedbackResponse, ...]
-    calibration: Calibration
-
-
-async def unit_feedback(session: AsyncSession, cycle_id: int, unit_id: int) -> UnitFeedback:
-    """Every response about the unit's employees, calibrated together."""
-    responses = tuple(await _unit_responses(session, cycle_id, unit_id))
-    return UnitFeedback(responses, calibrate(responses))
-
-
-def _feedback(shared: UnitFeedback, person: Employee) -> FeedbackView:
-    own = [r for r in shared.responses if r.ratee == person.id]
-    summary = aggregate_feedback(own, ratee=person.id or 0, min_group=MIN_GROUP)
-    calibrated = shared.calibration.ratees.get(person.id or 0) if own else None
-    return _feedback_view(summary, calibrated)
-
-
 async def gather(
-    session: AsyncSession, cycle: Cycle, person: Employee, shared: UnitFeedback | None = None
+    session: AsyncSession,
+    cycle: Cycle,
+    person: Employee,
+    *,
+    now: datetime,
+    tz: ZoneInfo,
+    views: Mapping[int, FeedbackView] | None = None,
 ) -> Dossier:
-    """The dossier of one employee in one cycle (``shared``: the unit's feedback, if known)."""
+    """The dossier of one employee in one cycle at ``now``.
+
+    ``views``: the frozen feedback of the unit, when the caller loaded it for many people.
+    """
     cycle_id, employee_id = cycle.id or 0, person.id or 0
     suggestion, lines = await suggestion_and_targets(session, cycle_id, employee_id)
     unit = await session.get(Unit, person.unit_id)
     assessed = await assessment_of(session, cycle_id, employee_id)
     counted = [i.level for i in suggestion.per_indicator if i.level is not None]
+    if views is None or employee_id not in views:
+        views = await frozen_views(session, cycle, [person], now=now, tz=tz)
     return Dossier(
         cycle_id=cycle_id,
         cycle_name=cycle.name,
@@ -339,10 +233,9 @@ async def gather(
             counted.count(Rating.BELOW),
         ),
         pending=len(suggestion.per_indicator) - len(counted),
-        feedback=_feedback(
-            shared or await unit_feedback(session, cycle_id, person.unit_id), person
-        ),
+        feedback=NOTHING_YET if views is None else views[employee_id],
         assessed=assessed is not None,
+        feedback_until=day_moment(cycle.feedback_due) if views is None else None,
     )
 
 

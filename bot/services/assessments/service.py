@@ -32,7 +32,7 @@ from bot.services.assessments.dossier import (
 )
 from bot.services.audit import Actor, record
 from bot.services.env import ServiceEnv
-from bot.services.phases import Phase, is_open
+from bot.services.phases import Phase, day_moment, is_open
 from scoring import Rating, Suggestion, explain_predikat
 from scoring.explain import Explanation
 
@@ -45,11 +45,16 @@ class AssessmentAction(StrEnum):
 
 
 class AssessmentRefused(Exception):
-    """The person may not do this now; ``code`` picks the explanation (assessment/refused)."""
+    """The person may not do this now; ``code`` picks the explanation (assessment/refused).
 
-    def __init__(self, code: str) -> None:
+    ``feedback_open`` also names the ``cycle`` whose feedback is still open ``until`` a day.
+    """
+
+    def __init__(
+        self, code: str, *, cycle: str | None = None, until: datetime | None = None
+    ) -> None:
         super().__init__(code)
-        self.code = code
+        self.code, self.cycle, self.until = code, cycle, until
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,12 +166,16 @@ class AssessmentService:
             rater = await linked(session, telegram_user_id)
             team = await self._team(session, rater) if rater else []
             cycles = await self._open_cycles(session)
+            waiting = None if cycles else await self._feedback_closing(session)
             found = [await self._assessable(session, c, e) for c in cycles for e in team]
         people = tuple(item for item in found if item is not None)
         if rater is None:
             raise AssessmentRefused("not_linked")
         if not team:
             raise AssessmentRefused("no_subordinates")
+        if waiting is not None:
+            until = day_moment(waiting.feedback_due)
+            raise AssessmentRefused("feedback_open", cycle=waiting.name, until=until)
         if not cycles:
             raise AssessmentRefused("not_open")
         if not people:
@@ -178,7 +187,8 @@ class AssessmentService:
         async with self._env.db.session() as session:
             checked = await self._check(session, telegram_user_id, cycle_id, employee_id)
             if not isinstance(checked, str):
-                return await gather(session, checked[0], checked[1])
+                now, tz = self._env.clock(), self._env.settings.tz
+                return await gather(session, checked[0], checked[1], now=now, tz=tz)
         return await self._refuse(telegram_user_id, checked, cycle_id, employee_id)
 
     async def suggested(
@@ -219,9 +229,17 @@ class AssessmentService:
     async def _open_cycles(self, session: AsyncSession) -> list[Cycle]:
         now = self._env.clock()
         today = now.astimezone(self._env.settings.tz).date()
-        query = select(Cycle).where(col(Cycle.ends_on) <= today, col(Cycle.assessment_due) >= today)
+        query = select(Cycle).where(
+            col(Cycle.feedback_due) < today, col(Cycle.assessment_due) >= today
+        )
         cycles = (await session.exec(query.order_by(col(Cycle.ends_on)))).all()
         return [cycle for cycle in cycles if self._open(cycle, now)]
+
+    async def _feedback_closing(self, session: AsyncSession) -> Cycle | None:
+        """A cycle whose period is over but whose feedback is still open (the assessment next)."""
+        today = self._env.clock().astimezone(self._env.settings.tz).date()
+        query = select(Cycle).where(col(Cycle.ends_on) < today, col(Cycle.feedback_due) >= today)
+        return (await session.exec(query.order_by(col(Cycle.feedback_due)))).first()
 
     @staticmethod
     async def _assessable(

@@ -1,8 +1,10 @@
 """What a published result shows: its card (frozen at publication), and views of results.
 
 The card is the dossier the superior saw, with the ratings, the matrix reason, the superior's
-written reasons, and strengths and points to improve derived from shown figures only. It is kept
-in ``Result.explanation["card"]`` and is also the context of the ``results/published`` message.
+written reasons, and strengths and points to improve derived from shown figures only. Its
+feedback is the person's frozen snapshot without the colleagues' comments: the ratee reads
+figures only, as a sentence can give its writer away. It is kept in ``Result.explanation["card"]``
+and is also the context of the ``results/published`` message.
 """
 
 from __future__ import annotations
@@ -168,7 +170,7 @@ def build_card(dossier: Dossier, assessment: Assessment, objection_days: int) ->
         targets=dossier.targets,
         evidence=dossier.evidence,
         verified=dossier.verified,
-        feedback=dossier.feedback,
+        feedback=dossier.feedback.without_comments(),
         strengths=strengths,
         improve_values=gaps,
         improve_targets=below,

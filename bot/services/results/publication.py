@@ -12,13 +12,15 @@ from dataclasses import asdict
 from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
+from zoneinfo import ZoneInfo
 
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.db.models import Assessment, Cycle, Employee, Result, Unit, UnitResult
-from bot.services.assessments import UnitFeedback, gather, unit_feedback
+from bot.services.assessments import Dossier, gather
 from bot.services.audit import Actor, record
+from bot.services.feedback_snapshots import frozen_views
 from bot.services.outbox import enqueue
 from bot.services.results.cards import build_card, published_notification
 from bot.services.results.distribution import Distribution, Published, unit_result
@@ -42,8 +44,13 @@ async def publish_unit(
     distribution: Distribution,
     reason: str | None,
     now: datetime,
+    tz: ZoneInfo,
 ) -> Published:
-    """Create the unit's results and their notifications; the caller checked the rules."""
+    """Create the unit's results and their notifications; the caller checked the rules.
+
+    The caller also checked the assessment has begun, so the feedback has closed and every card
+    keeps its person's frozen feedback snapshot.
+    """
     query = select(Assessment, Employee).where(
         col(Assessment.cycle_id) == cycle.id,
         col(Employee.id) == col(Assessment.employee_id),
@@ -51,11 +58,16 @@ async def publish_unit(
     )
     kept_reason = reason.strip() if distribution.breached and reason else None
     published = notified = 0
-    shared = await unit_feedback(session, cycle.id or 0, unit.id or 0)
-    for assessment, person in (await session.exec(query)).all():
-        if not await _published(session, cycle.id, person.id):
-            notified += await _publish_one(session, (cycle, person, assessment), shared, now)
-            published += 1
+    due = [
+        (assessment, person)
+        for assessment, person in (await session.exec(query)).all()
+        if not await _published(session, cycle.id, person.id)
+    ]
+    views = await frozen_views(session, cycle, [person for _, person in due], now=now, tz=tz)
+    for assessment, person in due:
+        dossier = await gather(session, cycle, person, now=now, tz=tz, views=views)
+        notified += await _publish_one(session, (cycle, person, assessment), dossier, now)
+        published += 1
     row = await unit_result(session, cycle.id or 0, unit.id or 0)
     if row is not None:
         row.breach_reason = kept_reason or row.breach_reason
@@ -91,12 +103,11 @@ async def _published(session: AsyncSession, cycle_id: int | None, employee_id: i
 async def _publish_one(
     session: AsyncSession,
     rows: tuple[Cycle, Employee, Assessment],
-    shared: UnitFeedback,
+    dossier: Dossier,
     now: datetime,
 ) -> int:
     """Create one result with its card; 1 when a notification was planned, else 0."""
     cycle, person, assessment = rows
-    dossier = await gather(session, cycle, person, shared)
     card = asdict(build_card(dossier, assessment, cycle.objection_days))
     result = Result(
         cycle_id=cycle.id or 0,

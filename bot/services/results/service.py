@@ -179,6 +179,7 @@ class ResultService:
                         distribution=shown,
                         reason=reason,
                         now=self._env.clock(),
+                        tz=self._env.settings.tz,
                     )
                 found = problem
         return await self._refuse(actor, found, subject_id=unit_id or unit_key)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import UTC, datetime
 from typing import Any
 
 from bot.services.assessments import Dossier, PredikatView, Recorded
@@ -17,6 +18,7 @@ from tests.render.samples.results import (
     TARGET,
 )
 
+UNTIL = datetime(2026, 4, 3, 12, tzinfo=UTC)
 DOSSIER = Dossier(
     cycle_id=2,
     cycle_name="Triwulan I 2026",
@@ -103,7 +105,11 @@ SAMPLES: dict[str, dict[str, Any]] = {
 }
 
 VARIANTS: dict[str, list[dict[str, Any]]] = {
-    "assessment/hasil": [step(dossier=BARE), step(dossier=None, refusal="not_open")],
+    "assessment/hasil": [
+        step(dossier=BARE),
+        step(dossier=replace(BARE, feedback_until=UNTIL)),
+        step(dossier=None, refusal="not_open"),
+    ],
     "assessment/hasil_reason": [step(dossier=BARE), step(dossier=None, refusal="published")],
     "assessment/perilaku": [step(dossier=None, refusal="not_linked")],
     "assessment/perilaku_reason": [step(dossier=None, refusal="not_linked")],
@@ -118,17 +124,20 @@ VARIANTS: dict[str, list[dict[str, Any]]] = {
     ],
     "assessment/recorded": [{"recorded": Recorded("Sari", "Triwulan I 2026", PREVIEW, False)}],
     "assessment/refused": [
-        {"code": code}
-        for code in (
-            "not_linked",
-            "no_subordinates",
-            "not_open",
-            "all_published",
-            "published",
-            "suggestion_changed",
-            "perilaku_reason_missing",
-            "something_else",
-        )
+        {"code": "feedback_open", "cycle": "Triwulan <I> 2026", "until": UNTIL},
+        *(
+            {"code": code}
+            for code in (
+                "not_linked",
+                "no_subordinates",
+                "not_open",
+                "all_published",
+                "published",
+                "suggestion_changed",
+                "perilaku_reason_missing",
+                "something_else",
+            )
+        ),
     ],
     "assessment/distribution": [{"distribution": SMALL}],
     "assessment/publish_reason": [publish_step(distribution=None, refusal="not_allowed")],

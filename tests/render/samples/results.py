@@ -50,12 +50,12 @@ PENDING = TargetLine(
 )
 FEEDBACK = FeedbackView(
     min_group=3,
-    responses=4,
+    responses=8,
     groups=(
         GroupLine("self", 1, "shown", "4.6"),
-        GroupLine("peer", 2, "hidden", None),
-        GroupLine("subordinate", 0, "empty", None),
-        GroupLine("superior", 1, "shown", "3.9"),
+        GroupLine("peer", 4, "shown", "3.9"),
+        GroupLine("subordinate", 2, "hidden", None),
+        GroupLine("superior", 1, "shown", "4.1"),
     ),
     others="3.9",
     per_value=tuple(
@@ -71,7 +71,9 @@ FEEDBACK = FeedbackView(
         ]
     ),
     calibrated="3.8",
+    comments=("Sabar <melayani> & teliti", "Sering terlambat apel pagi"),
 )
+TALKATIVE = replace(FEEDBACK, comments=tuple(f"Komentar {i} " + "panjang " * 40 for i in range(8)))
 EMPTY_FEEDBACK = FeedbackView(
     min_group=3,
     responses=0,
@@ -98,7 +100,7 @@ CARD = ResultCard(
     targets=(TARGET, PENDING),
     evidence=3,
     verified=2,
-    feedback=FEEDBACK,
+    feedback=FEEDBACK.without_comments(),  # a result keeps no comment
     strengths=("kompeten", "kolaboratif"),
     improve_values=("adaptif", "harmonis"),
     improve_targets=(TARGET,),
@@ -197,7 +199,7 @@ EXPORT_ROW = ExportRow(
 )
 
 SAMPLES: dict[str, dict[str, Any]] = {
-    "results/feedback": {"feedback": FEEDBACK},
+    "results/feedback": {"feedback": FEEDBACK, "reader": "superior"},
     "results/card": {"card": CARD},
     "results/detail": {"detail": detail()},
     "results/overview": {
@@ -223,7 +225,10 @@ TEXT_SAMPLES: dict[str, dict[str, Any]] = {
 # Variants the parametrised test in tests/results renders too.
 VARIANTS: dict[str, list[dict[str, Any]]] = {
     "results/card": [{"card": PLAIN_CARD}],
-    "results/feedback": [{"feedback": EMPTY_FEEDBACK}],
+    "results/feedback": [
+        {"feedback": EMPTY_FEEDBACK, "reader": "ratee"},
+        {"feedback": TALKATIVE, "reader": "ratee"},
+    ],
     "results/detail": [
         {"detail": detail(own=False)},
         {"detail": detail(objection="open")},

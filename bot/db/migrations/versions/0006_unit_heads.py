@@ -6,7 +6,7 @@ head UNIT NIP`); until then only BKPSDM admins publish results. `kinerja db upgr
 many OPDs still need a head.
 
 Revision ID: 0006_unit_heads
-Revises: 0004_notify
+Revises: 0005_feedback_snapshot
 Create Date: 2026-12-07 21:00:00
 """
 
@@ -18,7 +18,7 @@ from alembic import op
 from bot.db.types import UTCDateTime
 
 revision: str = "0006_unit_heads"
-down_revision: str | None = "0004_notify"
+down_revision: str | None = "0005_feedback_snapshot"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
