@@ -37,6 +37,7 @@ from bot.forms.spec import (
 from bot.handlers.context import Context
 from bot.handlers.forms import ActionHandler
 from bot.handlers.menu_types import Command
+from bot.handlers.paging import PageHandler
 from bot.services.evidence.types import (
     AttachedFile,
     DigestPerson,
@@ -382,6 +383,7 @@ HANDLERS: list[BaseHandler[Update, Context, object]] = [
 ]
 FORMS: tuple[Form, ...] = (EVIDENCE, FIX_COMMENT)
 ACTIONS: dict[str, ActionHandler] = {VERIFY: verify, FIX: ask_fix, FILES: send_files}
+PAGES: dict[str, PageHandler] = {}
 COMMANDS: tuple[Command, ...] = (
     Command("bukti", "evidence.cmd_bukti"),
     Command("tim", "evidence.cmd_tim"),

@@ -19,6 +19,7 @@ from bot.forms.spec import Form, FormContext, Kind, NextStep, Option, Reply, Ste
 from bot.handlers.context import Context
 from bot.handlers.forms import ActionHandler
 from bot.handlers.menu_types import Command
+from bot.handlers.paging import PageHandler
 from bot.render import Renderer
 from bot.services.feedback import COMMENT_MAX, EXAMPLE_MAX, EXTREMES
 from bot.services.feedback_types import Access, RaterList, RatingTarget, Window
@@ -240,4 +241,5 @@ HANDLERS: list[BaseHandler[Update, Context, object]] = [
 ]
 FORMS: tuple[Form, ...] = (FEEDBACK,)
 ACTIONS: dict[str, ActionHandler] = {RATE: rate}
+PAGES: dict[str, PageHandler] = {}
 COMMANDS: tuple[Command, ...] = (Command("umpanbalik", "feedback.cmd_umpanbalik"),)

@@ -21,6 +21,7 @@ from bot.forms.spec import Form, FormContext, Invalid, Kind, Option, Reply, Step
 from bot.handlers.context import Context
 from bot.handlers.forms import ActionHandler
 from bot.handlers.menu_types import Command
+from bot.handlers.paging import PageHandler
 from bot.services.objections import (
     CaseView,
     Decided,
@@ -346,4 +347,5 @@ ACTIONS: dict[str, ActionHandler] = {
     KEEP: _opens(KEEP_FORM, "objection_id"),
     CHANGE: _opens(CHANGE_FORM, "objection_id"),
 }
+PAGES: dict[str, PageHandler] = {}
 COMMANDS: tuple[Command, ...] = (Command("keberatan", "objection.cmd"),)

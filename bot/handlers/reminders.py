@@ -25,6 +25,7 @@ from bot.forms.spec import Form
 from bot.handlers.context import Context
 from bot.handlers.forms import ActionHandler
 from bot.handlers.menu_types import Command
+from bot.handlers.paging import PageHandler
 from bot.services.reminders import REMIND_ACTION, RemindJourney
 
 # Each journey's entry command, then its form: the first one registered is used.
@@ -94,4 +95,5 @@ HANDLERS: list[BaseHandler[Update, Context, object]] = [
 ]
 FORMS: tuple[Form, ...] = ()
 ACTIONS: dict[str, ActionHandler] = {REMIND_ACTION: open_journey}
+PAGES: dict[str, PageHandler] = {}
 COMMANDS: tuple[Command, ...] = ()

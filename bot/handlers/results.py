@@ -14,6 +14,7 @@ from bot.forms.spec import Form
 from bot.handlers.context import Context
 from bot.handlers.forms import ActionHandler
 from bot.handlers.menu_types import Command
+from bot.handlers.paging import PageHandler
 from bot.services.results import Overview, ResultRefused
 
 OPEN = "result"
@@ -89,4 +90,5 @@ HANDLERS: list[BaseHandler[Update, Context, object]] = [
 ]
 FORMS: tuple[Form, ...] = ()
 ACTIONS: dict[str, ActionHandler] = {OPEN: open_result}
+PAGES: dict[str, PageHandler] = {}
 COMMANDS: tuple[Command, ...] = (Command("hasil", "results.cmd_hasil"),)

@@ -58,3 +58,13 @@ def assert_all_fit(calls: Iterable[Call], caplog: pytest.LogCaptureFixture) -> N
 def guard_warnings(caplog: pytest.LogCaptureFixture) -> list[str]:
     """The sending guard's warnings so far."""
     return [r.getMessage() for r in caplog.records if r.name == GUARD_LOGGER]
+
+
+def maximal(tag: str, length: int = 500) -> str:
+    """A free text of exactly ``length`` characters that starts with ``tag``.
+
+    It holds characters HTML escapes (one visible character for several sent) and emoji (two
+    UTF-16 code units for one character), as real notes and targets do.
+    """
+    filler = " Laporan & <data> kinerja 😀 bulanan"
+    return (tag + filler * (length // len(filler) + 1))[:length]

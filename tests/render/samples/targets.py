@@ -7,6 +7,8 @@ from decimal import Decimal
 from typing import Any
 
 from bot.domain import TargetKind, TargetStatus
+from bot.handlers.targets.commands import Line
+from bot.messages import page_of
 from bot.services.tabular import RowProblem
 from bot.services.targets import (
     CycleInfo,
@@ -85,6 +87,11 @@ OVERVIEW = Overview(
     ),
     awaiting_review=3,
 )
+LINES = [
+    Line(group, f"{group.number}.{index}", target)
+    for group in OVERVIEW.groups
+    for index, target in enumerate(group.targets, start=1)
+]
 DRAFT = {**RANGE.card(), "status": "proposed", "comment": None}
 _PROMPT = {
     "answers": {"rhk": "Tersusunnya laporan", "unit": "laporan"},
@@ -105,7 +112,8 @@ _REPORT = {
 
 SAMPLES: dict[str, dict[str, Any]] = {
     "targets/card": {"target": view(1).card()},
-    "targets/overview": {"overview": OVERVIEW},
+    "targets/overview": {"overview": OVERVIEW, "page": page_of(LINES, 2, 2), "clip": 12},
+    "targets/detail": {"target": RANGE.card()},
     "targets/ask_rhk": _PROMPT,
     "targets/ask_rhk_superior": _PROMPT,
     "targets/ask_kind": _PROMPT,
