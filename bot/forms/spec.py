@@ -14,6 +14,7 @@ if TYPE_CHECKING:
 
 # What the engine itself puts on buttons; option values never start with "_".
 SKIP, DONE, SEND, CANCEL = "_skip", "_done", "_send", "_cancel"
+PAGE = "_p"  # "_p3": show page 3 of a choice's options (not an answer)
 ALBUM_KEY = "_album"  # the media group of the last file kept early (one note per album)
 
 IMAGE_TYPES = frozenset({"image/jpeg", "image/png", "image/webp", "image/heic"})
