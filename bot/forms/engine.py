@@ -281,7 +281,7 @@ class FormEngine:
 
     # --- asking ----------------------------------------------------------------------------
 
-    async def _ask(  # noqa: PLR0913 (a page turn edits the question it was pressed on)
+    async def _ask(
         self,
         context: Context,
         ctx: FormContext,

@@ -229,6 +229,7 @@ class ReviewItem:
     status: EvidenceStatus
     link: str | None
     files: tuple[AttachedFile, ...]
+    note: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
