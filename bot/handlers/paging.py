@@ -57,12 +57,20 @@ def keyboard(rows: Rows, nav: Sequence[InlineKeyboardButton] = ()) -> InlineKeyb
 
 
 async def show(
-    update: Update, context: Context, text: str, markup: InlineKeyboardMarkup | None
+    update: Update,
+    context: Context,
+    text: str,
+    markup: InlineKeyboardMarkup | None,
+    turn: PageTurn | None,
 ) -> None:
-    """A page: as a reply to the command, or in place of the page whose button was pressed."""
+    """A page: in place of the page whose ◀️ / ▶️ was pressed, else as a new message.
+
+    A page button is answered here; any other button (one that opens a list) by its handler.
+    """
     query = update.callback_query
-    if query is not None and isinstance(query.message, Message) and query.message.text:
+    if turn is not None and query is not None:
         await query.answer()
+    if turn is not None and query is not None and isinstance(query.message, Message):
         try:
             await query.edit_message_text(text, reply_markup=markup)
         except BadRequest as error:
@@ -70,8 +78,6 @@ async def show(
                 raise
         return
     chat = update.effective_chat
-    if query is not None:
-        await query.answer()
     if chat is not None:
         await context.bot.send_message(chat.id, text, reply_markup=markup)
 

@@ -91,9 +91,8 @@ async def _show(
     renderer = context.deps.renderer
     text = renderer.render(language, "results/overview", overview=overview, page=shown)
     nav = paging.nav_row(renderer, language, LIST, shown)
-    await paging.show(
-        update, context, text, paging.keyboard(_buttons(context, language, shown), nav)
-    )
+    markup = paging.keyboard(_buttons(context, language, shown), nav)
+    await paging.show(update, context, text, markup, turn)
 
 
 async def open_result(update: Update, context: Context, data: ItemAction) -> None:

@@ -129,7 +129,7 @@ async def _show_page(
         for row in _overview_buttons(renderer, language, overview, shown)
     ]
     nav = paging.nav_row(renderer, language, LIST, shown)
-    await paging.show(update, context, text, paging.keyboard(rows, nav))
+    await paging.show(update, context, text, paging.keyboard(rows, nav), turn)
 
 
 async def read_target(update: Update, context: Context, data: ItemAction) -> None:
