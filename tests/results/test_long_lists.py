@@ -11,11 +11,14 @@ from sqlalchemy import update
 from bot.app import KinerjaApp
 from bot.db.models import Assessment, Employee
 from bot.db.session import Database
+from bot.domain import EvidenceStatus
 from bot.services.audit import Actor
 from scoring import OrgPredikat, Rating
 from tests.assessment.steps import Person, data, labels
 from tests.support import factories_appraisal as fa
+from tests.support import factories_targets
 from tests.support.limits import assert_all_fit, maximal, shown
+from tests.support.notify import deliver
 from tests.support.recording import RecordingRequest
 
 
@@ -35,6 +38,16 @@ async def test_hasil_pages_forty_team_results_and_each_opens(
                 .where(Employee.id == person.id)  # type: ignore[arg-type]
                 .values(name=maximal(f"P{n:02d} Pegawai", 200), post=maximal("Jabatan", 200))
             )
+    for n in range(30):
+        goal = await factories_targets.target(
+            db,
+            employee=office.staff[0],
+            cycle=office.cycle,
+            rhk=maximal(f"[R{n:02d}]"),
+            indicator=maximal(f"[I{n:02d}]"),
+            unit=maximal("satuan", 50),
+        )
+        await fa.evidence(db, goal, "1234567.8901", status=EvidenceStatus.VERIFIED)
     for person in office.staff:
         await fa.assessment(
             db, office.cycle, person, office.head, hasil=Rating.BELOW, perilaku=Rating.BELOW
@@ -50,6 +63,8 @@ async def test_hasil_pages_forty_team_results_and_each_opens(
         unit_id=office.head.unit_id,
         reason="Unit percontohan; semua pegawai dinilai ulang bersama BKPSDM.",
     )
+    assert await deliver(app) == 40  # each result message fits, the longest card too
+    assert maximal("[H]") in shown(recorder.last(fa.STAFF_TG))
     head = Person(app, recorder, fa.HEAD_TG)
     page = await head.say("/hasil")
     in_text: list[str] = []
