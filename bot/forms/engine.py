@@ -299,7 +299,7 @@ class FormEngine:
         if step.bounds is not None:
             extra["bounds"] = await step.bounds(ctx)
         options = await step.options(ctx) if step.kind is Kind.CHOICE and step.options else []
-        shown = page_of(options, page, CHOICE_ROWS * step.columns)
+        shown = page_of(options, page, step.page_size or CHOICE_ROWS * step.columns)
         extra["choice_page"] = shown
         number, total = form.position(step, ctx.answers)
         parts = [

@@ -145,6 +145,7 @@ class Step:
     prompt: str
     options: Options | None = None
     columns: int = 1
+    page_size: int | None = None  # options a page of a long choice (default: 8 rows of buttons)
     bounds: BoundsOf | None = None
     min_length: int = 1
     max_length: int = 500

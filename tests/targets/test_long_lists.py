@@ -150,3 +150,38 @@ async def test_usulan_with_long_proposals_fits(
     cards = [shown(p) for p in recorder.sent(AHMAD)[1:]]
     assert cards
     assert all(maximal(f"[I{n:02d}]") in card for n, card in enumerate(cards))
+
+
+async def test_thirty_long_superior_rhks_page_in_the_proposal_form(
+    app: KinerjaApp,
+    org: Org,
+    recorder: RecordingRequest,
+    db: Database,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Ahmad has thirty 500-character RHKs: each is listed whole on one page with its number."""
+    for n in range(30):
+        await target(db, employee=org.ahmad, cycle=org.cycle, rhk=maximal(f"[A{n:02d}]"))
+    await say(app, SARI, "/target")
+    await say(app, SARI, maximal("[R]"))
+    page = recorder.last(SARI)
+    listed: list[str] = []
+    while True:
+        text = shown(page)
+        listed += [
+            m.group(1)
+            for m in re.finditer(r"(\d+)\. \[A(\d\d)\]", text)
+            if int(m.group(1)) == int(m.group(2)) + 1
+        ]
+        assert all(
+            maximal(f"[A{int(n) - 1:02d}]") in text for n in re.findall(r"(\d+)\. \[A", text)
+        )
+        following = _button(page, "Berikutnya")
+        if following is None:
+            break
+        await press(app, SARI, following)
+        page = edits(recorder)[-1]
+    assert listed == [str(n) for n in range(1, 31)]
+    await press(app, SARI, str(_button(page, "30")))
+    assert "Utama" in [b["text"] for b in inline_buttons(recorder.last(SARI))]
+    assert_all_fit(recorder.calls, caplog)

@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from bot.domain import TargetKind, TargetStatus
+from bot.forms.spec import Option
 from bot.handlers.targets.commands import Line
 from bot.messages import page_of
 from bot.services.tabular import RowProblem
@@ -115,7 +116,10 @@ SAMPLES: dict[str, dict[str, Any]] = {
     "targets/overview": {"overview": OVERVIEW, "page": page_of(LINES, 2, 2), "clip": 12},
     "targets/detail": {"target": RANGE.card()},
     "targets/ask_rhk": _PROMPT,
-    "targets/ask_rhk_superior": _PROMPT,
+    "targets/ask_rhk_superior": {
+        **_PROMPT,
+        "choice_page": page_of([Option("s9", "1"), Option("s10", "2")], 1, 6),
+    },
     "targets/ask_kind": _PROMPT,
     "targets/ask_indicator": _PROMPT,
     "targets/ask_unit": _PROMPT,
