@@ -40,6 +40,7 @@ from bot.db.migrate import is_up_to_date
 from bot.db.session import Database
 from bot.forms.engine import FormEngine
 from bot.forms.spec import Form
+from bot.guard import MessageGuard
 from bot.handlers import FORMS, register
 from bot.handlers.context import DEPS_KEY, Context, Deps
 from bot.handlers.menu import COMMANDS
@@ -166,11 +167,13 @@ def build_application(
         .defaults(Defaults(parse_mode=ParseMode.HTML, tzinfo=settings.tz))
         .application_class(KinerjaApp)
     )
+    paced = None
     if rate_limiter:
         # Paces every message (private chats too); replies go before the outbox's broadcasts.
         pacer = Pacer(rate=settings.send_rate, per_chat=settings.chat_rate)
-        limiter = cast("BaseRateLimiter[None]", PacedRateLimiter(pacer))
-        builder = builder.rate_limiter(limiter)
+        paced = PacedRateLimiter(pacer)
+    # Every request passes the guard first: nothing goes out over Telegram's size limits.
+    builder = builder.rate_limiter(cast("BaseRateLimiter[None]", MessageGuard(paced)))
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
     application = cast(KinerjaApp, builder.build())

@@ -5,7 +5,10 @@ person could read off; the server re-checks every decoded id against what the pr
 
 - ``f:<draft>:<seq>:<value>`` answers step ``seq`` of form draft ``draft`` (a press on an
   older keyboard carries an older ``seq`` and is recognised as stale);
-- ``a:<action>:<id>`` is an action on one item (approve a target, verify evidence, ...).
+- ``a:<action>:<id>`` is an action on one item (approve a target, verify evidence, ...);
+- ``p:<list>:<page>:<id>`` shows page ``page`` of a list message (◀️ / ▶️), editing it in
+  place; ``id`` names what the list is about (0: the presser's own). The list is computed
+  again from the database, for the presser, with their access checked as for the command.
 """
 
 from __future__ import annotations
@@ -49,7 +52,23 @@ class ItemAction:
         return _checked(f"a:{self.action}:{self.item_id}")
 
 
-Callback = FormAnswer | ItemAction
+@dataclass(frozen=True, slots=True)
+class PageTurn:
+    """A Previous/Next button of a list message, e.g. ``PageTurn("targets", 2)``."""
+
+    view: str
+    page: int
+    item_id: int = 0
+
+    def encode(self) -> str:
+        """The callback data string."""
+        if not _ACTION.match(self.view):
+            msg = f"list names are short lower-case words, got {self.view!r}"
+            raise ValueError(msg)
+        return _checked(f"p:{self.view}:{self.page}:{self.item_id}")
+
+
+Callback = FormAnswer | ItemAction | PageTurn
 
 
 def _checked(data: str) -> str:
@@ -74,4 +93,8 @@ def parse(data: str | None) -> Callback | None:
         item_id = _int(parts[2])
         if item_id is not None:
             return ItemAction(parts[1], item_id)
+    if len(parts) == 4 and parts[0] == "p" and _ACTION.match(parts[1]):
+        page, item_id = _int(parts[2]), _int(parts[3])
+        if page is not None and item_id is not None:
+            return PageTurn(parts[1], page, item_id)
     return None

@@ -18,6 +18,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context,
 from jinja2.runtime import Context
 
 from bot.config import LANGUAGES, Language
+from bot.messages import clip
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 MONTHS = {
@@ -52,6 +53,18 @@ MONTHS = {
 }
 
 
+class Rendered(str):
+    """A rendered message that remembers its template, so the sending guard can name it."""
+
+    template: str
+
+    def __new__(cls, text: str, template: str) -> Rendered:
+        """``text`` as rendered from ``template``."""
+        rendered = super().__new__(cls, text)
+        rendered.template = template
+        return rendered
+
+
 class Renderer:
     """Renders messages and labels in the person's language."""
 
@@ -77,6 +90,9 @@ class Renderer:
             keep_trailing_newline=False,
         )
         self._env.filters["tanggal"] = self._date_filter()
+        # A free text shortened to N characters as Telegram counts them, ending with "…"
+        # (before escaping, so never inside an entity): {{ target.rhk|clip(120) }}.
+        self._env.filters["clip"] = clip
 
     def language(self, requested: str | None) -> Language:
         """A supported language: the requested one, else the deployment's default."""
@@ -89,7 +105,7 @@ class Renderer:
         """Render ``<lang>/<name>.html`` with ``context``; unknown variables are an error."""
         lang = self.language(language)
         template = self._env.get_template(f"{lang}/{name}.html")
-        return template.render(lang=lang, **context).strip()
+        return Rendered(template.render(lang=lang, **context).strip(), name)
 
     def render_text(self, language: str | None, name: str, /, **context: Any) -> str:
         """Render plain text ``<lang>/<name>.txt`` (console output; nothing is escaped)."""

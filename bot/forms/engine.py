@@ -4,6 +4,10 @@ Each answer is saved before the next question is asked. A button carries the dra
 step sequence number it was shown for; a press on an older keyboard is answered ("already
 answered") and changes nothing. A wrong answer gets its explanation and the same question
 again; nothing answered before is lost.
+
+A choice with more options than fit a page (:data:`CHOICE_ROWS` rows of buttons) shows one
+page with ◀️ / ▶️ buttons; a page button is not an answer: it edits the question in place to
+that page and leaves the draft as it was. The prompt gets the page shown as ``choice_page``.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.error import BadRequest
 
 from bot.callbacks import FormAnswer
 from bot.forms import inputs
@@ -19,19 +24,25 @@ from bot.forms.spec import (
     ALBUM_KEY,
     CANCEL,
     DONE,
+    PAGE,
     SEND,
     SKIP,
     Form,
     FormContext,
     Invalid,
     Kind,
+    Option,
     Reply,
     Step,
 )
+from bot.messages import Page, page_of
+from bot.render import Rendered
 from bot.services.drafts import DraftState
 
 if TYPE_CHECKING:
     from bot.handlers.context import Context
+
+CHOICE_ROWS = 8  # rows of option buttons a page (a step's columns make a row wider)
 
 
 class FormEngine:
@@ -150,10 +161,14 @@ class FormEngine:
             language = await context.language_of(update)
             await query.answer(context.deps.renderer.label(language, "form_stale"))
             return
-        await query.answer()
-        await _drop_keyboard(query)
         form = self.forms[draft.form]
         step = form.step(draft.step)
+        if (number := _page_number(data.value)) is not None:
+            await query.answer()
+            await self._ask(context, ctx, form, draft, page=number, edit=query)
+            return
+        await query.answer()
+        await _drop_keyboard(query)
         if data.value == CANCEL:
             await self.cancel(update, context)
             return
@@ -271,6 +286,9 @@ class FormEngine:
         form: Form,
         draft: DraftState,
         problem: Invalid | None = None,
+        *,
+        page: int = 1,
+        edit: CallbackQuery | None = None,
     ) -> None:
         renderer = context.deps.renderer
         step = form.step(draft.step)
@@ -278,6 +296,9 @@ class FormEngine:
         extra = dict(await form.describe(ctx)) if form.describe else {}
         if step.bounds is not None:
             extra["bounds"] = await step.bounds(ctx)
+        options = await step.options(ctx) if step.kind is Kind.CHOICE and step.options else []
+        shown = page_of(options, page, step.page_size or CHOICE_ROWS * step.columns)
+        extra["choice_page"] = shown
         number, total = form.position(step, ctx.answers)
         parts = [
             renderer.render(
@@ -293,11 +314,21 @@ class FormEngine:
                 renderer.render(ctx.language, f"forms/invalid/{problem.code}", **problem.params)
             )
         parts.append(renderer.render(ctx.language, step.prompt, answers=ctx.answers, **extra))
-        markup = await self._keyboard(context, ctx, step, draft)
-        await context.bot.send_message(draft.chat_id, "\n\n".join(parts), reply_markup=markup)
+        if shown.count > 1:
+            parts.append(
+                "📄 "
+                + renderer.label(ctx.language, "page_of", number=shown.number, count=shown.count)
+            )
+        markup = self._keyboard(context, ctx, step, draft, shown)
+        text = Rendered("\n\n".join(parts), step.prompt)
+        if edit is not None:
+            await _edit(edit, text, markup)
+            return
+        await context.bot.send_message(draft.chat_id, text, reply_markup=markup)
 
-    async def _keyboard(
-        self, context: Context, ctx: FormContext, step: Step, draft: DraftState
+    @staticmethod
+    def _keyboard(
+        context: Context, ctx: FormContext, step: Step, draft: DraftState, shown: Page[Option]
     ) -> InlineKeyboardMarkup:
         label = context.deps.renderer.label
 
@@ -307,9 +338,16 @@ class FormEngine:
             )
 
         rows: list[list[InlineKeyboardButton]] = []
-        if step.kind is Kind.CHOICE and step.options is not None:
-            buttons = [button(o.label, o.value) for o in await step.options(ctx)]
+        if step.kind is Kind.CHOICE:
+            buttons = [button(o.label, o.value) for o in shown.items]
             rows += [buttons[i : i + step.columns] for i in range(0, len(buttons), step.columns)]
+            turns = [
+                button(label(ctx.language, name), f"{PAGE}{number}")
+                for name, number in (("page_previous", shown.previous), ("page_next", shown.next))
+                if number is not None
+            ]
+            if turns:
+                rows.append(turns)
         if step.kind is Kind.FILES:
             attached = ctx.answers.get(step.name) or {}
             count = len(attached.get("files", [])) + (1 if attached.get("link") else 0)
@@ -393,6 +431,21 @@ async def _option_by_label(step: Step, ctx: FormContext, text: str) -> str:
         if option.label.casefold() == wanted:
             return option.value
     raise Invalid("press_button")
+
+
+def _page_number(value: str) -> int | None:
+    """The page a page button asks for (None: the button is an answer)."""
+    number = value.removeprefix(PAGE)
+    return int(number) if value.startswith(PAGE) and number.isdecimal() else None
+
+
+async def _edit(query: CallbackQuery, text: str, markup: InlineKeyboardMarkup) -> None:
+    """Show another page of the question on the message whose page button was pressed."""
+    try:
+        await query.edit_message_text(text, reply_markup=markup)
+    except BadRequest as error:
+        if "not modified" not in error.message.lower():  # a double tap: the same page
+            raise
 
 
 async def _drop_keyboard(query: CallbackQuery) -> None:

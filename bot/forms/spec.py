@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 
 # What the engine itself puts on buttons; option values never start with "_".
 SKIP, DONE, SEND, CANCEL = "_skip", "_done", "_send", "_cancel"
+PAGE = "_p"  # "_p3": show page 3 of a choice's options (not an answer)
 ALBUM_KEY = "_album"  # the media group of the last file kept early (one note per album)
 
 ACCEPTED_FILE_TYPES = filetypes.ACCEPTED_MIMES  # the bytes are checked again when the form is sent
@@ -133,6 +134,7 @@ class Step:
     prompt: str
     options: Options | None = None
     columns: int = 1
+    page_size: int | None = None  # options a page of a long choice (default: 8 rows of buttons)
     bounds: BoundsOf | None = None
     min_length: int = 1
     max_length: int = 500

@@ -29,12 +29,16 @@ from bot.forms.spec import Form
 from bot.handlers import errors, forms, help, language, privacy, start, updates
 from bot.handlers.context import Context
 from bot.handlers.menu import JOURNEYS
+from bot.handlers.paging import PageHandler
 
 PRIVACY_GROUP, REPLAY_GROUP, FORM_GROUP, JOURNEY_GROUP = -3, -2, -1, 0
 
 FORMS: tuple[Form, ...] = tuple(form for journey in JOURNEYS for form in journey.FORMS)
 ACTIONS: dict[str, forms.ActionHandler] = {
     name: action for journey in JOURNEYS for name, action in journey.ACTIONS.items()
+}
+PAGES: dict[str, PageHandler] = {
+    name: show for journey in JOURNEYS for name, show in journey.PAGES.items()
 }
 
 
@@ -53,7 +57,7 @@ def register(application: Application[Any, Context, Any, Any, Any, Any]) -> None
             CommandHandler(["bahasa", "language"], language.switch),
             CommandHandler(["lanjut", "resume"], forms.resume),
             CommandHandler(["batal", "cancel"], forms.cancel),
-            CallbackQueryHandler(forms.button_router(ACTIONS)),
+            CallbackQueryHandler(forms.button_router(ACTIONS, PAGES)),
         ],
         group=JOURNEY_GROUP,
     )

@@ -20,6 +20,7 @@ from bot.forms.spec import Form, FormContext, Invalid, Kind, Option, Reply, Step
 from bot.handlers.context import Context
 from bot.handlers.forms import ActionHandler
 from bot.handlers.menu_types import Command
+from bot.handlers.paging import PageHandler
 from bot.services.assessments import AssessmentRefused, Ratings, preview
 from bot.services.audit import Actor
 from bot.services.results import ResultRefused
@@ -319,6 +320,7 @@ HANDLERS: list[BaseHandler[Update, Context, object]] = [
 ]
 FORMS: tuple[Form, ...] = (ASSESSMENT_FORM, PUBLISH_FORM)
 ACTIONS: dict[str, ActionHandler] = {}
+PAGES: dict[str, PageHandler] = {}
 COMMANDS: tuple[Command, ...] = (
     Command("penilaian", "assessment.cmd_penilaian"),
     Command("terbitkan", "assessment.cmd_terbitkan"),

@@ -37,6 +37,8 @@ from bot.forms.spec import (
 from bot.handlers.context import Context
 from bot.handlers.forms import ActionHandler
 from bot.handlers.menu_types import Command
+from bot.handlers.paging import PageHandler
+from bot.messages import utf16_len
 from bot.services.evidence.types import (
     AttachedFile,
     DigestPerson,
@@ -49,7 +51,9 @@ from bot.services.evidence.types import (
 )
 
 EVIDENCE_FORM, FIX_FORM = "evidence", "evidence_fix"
-VERIFY, FIX, FILES = "ev_verify", "ev_fix", "ev_files"
+VERIFY, FIX, FILES, READ = "ev_verify", "ev_fix", "ev_files", "ev_read"
+# /tim clips these (as team_person does); 🔍 opens an item whose texts were clipped, in full.
+CLIP_INDICATOR, CLIP_NOTE = 100, 120
 LIMIT_MB = MAX_DOWNLOAD_BYTES // (1024 * 1024)
 
 
@@ -279,6 +283,9 @@ def _review_buttons(
             row.append(
                 InlineKeyboardButton(text, callback_data=ItemAction(FILES, item.id).encode())
             )
+        if utf16_len(item.indicator) > CLIP_INDICATOR or utf16_len(item.note or "") > CLIP_NOTE:
+            text = label(language, "evidence.read", number=item.id)
+            row.append(InlineKeyboardButton(text, callback_data=ItemAction(READ, item.id).encode()))
         if row:
             rows.append(row)
     return InlineKeyboardMarkup(rows) if rows else None
@@ -324,6 +331,19 @@ async def ask_fix(update: Update, context: Context, data: ItemAction) -> None:
     item = outcome.item
     answers = {"evidence": item.id, "who": item.employee_name, "indicator": item.indicator}
     await context.deps.forms.start(update, context, FIX_FORM, answers)
+
+
+async def read_item(update: Update, context: Context, data: ItemAction) -> None:
+    """🔍: a subordinate's item alone, its indicator and note in full (the reviewer only)."""
+    user = update.effective_user
+    if user is None:
+        return
+    outcome = await context.deps.evidence.review.check(user.id, data.item_id)
+    if outcome.item is None:
+        await _answer(update, context, outcome.status.value)
+        return
+    await _answer(update, context)
+    await _send(update, context, "evidence/item", item=outcome.item)
 
 
 async def send_files(update: Update, context: Context, data: ItemAction) -> None:
@@ -399,7 +419,13 @@ HANDLERS: list[BaseHandler[Update, Context, object]] = [
     MessageHandler(filters.PHOTO | filters.Document.ALL, file_without_form),
 ]
 FORMS: tuple[Form, ...] = (EVIDENCE, FIX_COMMENT)
-ACTIONS: dict[str, ActionHandler] = {VERIFY: verify, FIX: ask_fix, FILES: send_files}
+ACTIONS: dict[str, ActionHandler] = {
+    VERIFY: verify,
+    FIX: ask_fix,
+    FILES: send_files,
+    READ: read_item,
+}
+PAGES: dict[str, PageHandler] = {}
 COMMANDS: tuple[Command, ...] = (
     Command("bukti", "evidence.cmd_bukti"),
     Command("tim", "evidence.cmd_tim"),

@@ -14,11 +14,13 @@ from typing import Any
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CommandHandler
 
-from bot.callbacks import ItemAction
+from bot.callbacks import ItemAction, PageTurn
 from bot.forms.spec import Form, FormContext, Kind, NextStep, Option, Reply, Step
+from bot.handlers import paging
 from bot.handlers.context import Context
 from bot.handlers.forms import ActionHandler
 from bot.handlers.menu_types import Command
+from bot.handlers.paging import PageHandler
 from bot.render import Renderer
 from bot.services.feedback import COMMENT_MAX, EXAMPLE_MAX, EXTREMES
 from bot.services.feedback_types import Access, RaterList, RatingTarget, Window
@@ -27,6 +29,8 @@ from scoring.feedback import Relation
 
 FORM = "feedback"
 RATE = "feedback_rate"
+LIST = "feedback"  # the list's page buttons
+PAGE_SIZE = 10  # colleagues a page
 VALUES: tuple[Berakhlak, ...] = tuple(Berakhlak)
 _SCALE = tuple(Option(str(score), str(score)) for score in range(1, 6))
 
@@ -49,6 +53,21 @@ async def show_list(update: Update, context: Context) -> None:
     await _send(context, message.chat_id, language, _list_reply(context, language, rater_list))
 
 
+async def list_page(update: Update, context: Context, turn: PageTurn) -> None:
+    """◀️ / ▶️ of the list: the rater's list again, from the database, at the page asked for."""
+    user = update.effective_user
+    if user is None:
+        return
+    language = await context.language_of(update)
+    rater_list = await context.deps.feedback.rater_list(user.id)
+    if rater_list.window is not Window.OPEN:
+        await paging.refuse_turn(update, context)
+        return
+    reply = _list_reply(context, language, rater_list, turn=turn)
+    text = context.deps.renderer.render(language, reply.template, **reply.context)
+    await paging.show(update, context, text, _markup(reply), turn)
+
+
 async def rate(update: Update, context: Context, data: ItemAction) -> None:
     """A colleague's button: open the form for them, when they are the presser's to rate."""
     query, user, chat = update.callback_query, update.effective_user, update.effective_chat
@@ -65,22 +84,31 @@ async def rate(update: Update, context: Context, data: ItemAction) -> None:
 
 
 def _list_reply(
-    context: Context, language: str, rater_list: RaterList, saved: Mapping[str, Any] | None = None
+    context: Context,
+    language: str,
+    rater_list: RaterList,
+    saved: Mapping[str, Any] | None = None,
+    turn: PageTurn | None = None,
 ) -> Reply:
-    """The list with a button per colleague, or why there is none to fill in."""
+    """The list's page with a button per colleague, or why there is none to fill in."""
     window = rater_list.window
     if window is Window.OPEN:
-        label = context.deps.renderer.label
+        renderer = context.deps.renderer
+        shown = paging.page(rater_list.colleagues, turn, PAGE_SIZE)
         buttons = [
             [
                 (
-                    label(language, "feedback.colleague", name=c.name, done=c.done),
+                    renderer.label(language, "feedback.colleague", name=c.name, done=c.done),
                     ItemAction(RATE, c.assignment_id).encode(),
                 )
             ]
-            for c in rater_list.colleagues
+            for c in shown.items
         ]
-        return Reply("feedback/list", {"rater_list": rater_list, "saved": saved}, buttons)
+        nav = paging.nav_row(renderer, language, LIST, shown)
+        if nav:
+            buttons.append([(b.text, str(b.callback_data)) for b in nav])
+        values = {"rater_list": rater_list, "saved": saved, "page": shown}
+        return Reply("feedback/list", values, buttons)
     if window is Window.NOT_LINKED:
         return Reply("start/not_linked")
     if window is Window.NONE:
@@ -101,11 +129,14 @@ def _refusal(access: Access, cycle: str | None, when: datetime | None) -> Reply:
 async def _send(context: Context, chat_id: int, language: str, reply: Reply) -> None:
     renderer: Renderer = context.deps.renderer
     text = renderer.render(language, reply.template, **reply.context)
-    markup = None
-    if reply.buttons:
-        rows = [[InlineKeyboardButton(t, callback_data=d) for t, d in row] for row in reply.buttons]
-        markup = InlineKeyboardMarkup(rows)
-    await context.bot.send_message(chat_id, text, reply_markup=markup)
+    await context.bot.send_message(chat_id, text, reply_markup=_markup(reply))
+
+
+def _markup(reply: Reply) -> InlineKeyboardMarkup | None:
+    if not reply.buttons:
+        return None
+    rows = [[InlineKeyboardButton(t, callback_data=d) for t, d in row] for row in reply.buttons]
+    return InlineKeyboardMarkup(rows)
 
 
 # --- the form ----------------------------------------------------------------------------------
@@ -240,4 +271,5 @@ HANDLERS: list[BaseHandler[Update, Context, object]] = [
 ]
 FORMS: tuple[Form, ...] = (FEEDBACK,)
 ACTIONS: dict[str, ActionHandler] = {RATE: rate}
+PAGES: dict[str, PageHandler] = {LIST: list_page}
 COMMANDS: tuple[Command, ...] = (Command("umpanbalik", "feedback.cmd_umpanbalik"),)

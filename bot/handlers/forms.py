@@ -9,8 +9,9 @@ from typing import Any
 from telegram import Update
 from telegram.ext import ApplicationHandlerStop
 
-from bot.callbacks import FormAnswer, ItemAction, parse
+from bot.callbacks import FormAnswer, ItemAction, PageTurn, parse
 from bot.handlers.context import Context
+from bot.handlers.paging import PageHandler
 
 log = logging.getLogger(__name__)
 
@@ -34,9 +35,10 @@ async def answer(update: Update, context: Context) -> None:
 
 
 def button_router(
-    actions: dict[str, ActionHandler],
+    actions: dict[str, ActionHandler], pages: dict[str, PageHandler] | None = None
 ) -> Callable[[Update, Context], Coroutine[Any, Any, None]]:
-    """One callback handler for every button: form answers and item actions."""
+    """One callback handler for every button: form answers, item actions and page turns."""
+    pages = pages or {}
 
     async def route(update: Update, context: Context) -> None:
         query = update.callback_query
@@ -47,6 +49,8 @@ def button_router(
             await context.deps.forms.on_callback(update, context, data)
         elif isinstance(data, ItemAction) and data.action in actions:
             await actions[data.action](update, context, data)
+        elif isinstance(data, PageTurn) and data.view in pages:
+            await pages[data.view](update, context, data)
         else:
             log.info("unknown button %r from user %s", query.data, query.from_user.id)
             language = await context.language_of(update)

@@ -9,37 +9,51 @@ Every button only names an id: the forms' start guards ask the service whether t
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardButton, Update
 from telegram.ext import BaseHandler, CommandHandler
 
-from bot.callbacks import ItemAction
+from bot.callbacks import ItemAction, PageTurn
 from bot.forms.spec import Form, FormContext, Invalid, Kind, Option, Reply, Step
+from bot.handlers import paging
 from bot.handlers.context import Context
 from bot.handlers.forms import ActionHandler
 from bot.handlers.menu_types import Command
+from bot.handlers.paging import PageHandler
+from bot.messages import Page, utf16_len
 from bot.services.objections import (
     CaseView,
     Decided,
+    NoteLine,
     ObjectionButton,
     ObjectionService,
     ObjectionState,
     Overview,
     Party,
     Refused,
+    ResultLine,
+    TaskLine,
     case_buttons,
     preview,
 )
 from scoring import Rating
 
 FILE_FORM, ASK_FORM, REPLY_FORM = "objection", "objection_ask", "objection_reply"
+LIST = "objections"  # the /keberatan list's page buttons
+PAGE_SIZE = 8  # questions, cases and results a page
+CASE_PAGES = "case"  # a case's pages: the card, then its hearing
+NOTES_A_PAGE = 3  # questions and answers (up to 1,000 characters each) a hearing page
+RECENT_NOTES = 2  # the newest notes on the card's page
+CLIP = 200  # characters of the rater's reasons, notes and decision reason on the card's page
 KEEP_FORM, CHANGE_FORM = "objection_keep", "objection_change"
 FILE, CASE, REPLY = ObjectionButton.FILE, ObjectionButton.CASE, ObjectionButton.REPLY
 ASK_RATER, ASK_EMPLOYEE = ObjectionButton.ASK_RATER, ObjectionButton.ASK_EMPLOYEE
 KEEP, CHANGE = ObjectionButton.KEEP, ObjectionButton.CHANGE
 REFUSED = "objection/refused"
+Entry = tuple[str, TaskLine | ResultLine]  # ("question" | "case" | "result", the line)
+CasePart = tuple[tuple[str, NoteLine | str | None], ...] | None  # a hearing page; None: the card
 
 
 def _service(ctx: FormContext) -> ObjectionService:
@@ -70,37 +84,59 @@ async def keberatan(update: Update, context: Context) -> None:
     if (result_id := overview.only_fileable) is not None:
         await deps.forms.start(update, context, FILE_FORM, {"result_id": result_id})
         return
-    text = deps.renderer.render(language, "objection/overview", overview=overview)
-    await message.reply_text(text, reply_markup=_overview_keyboard(context, language, overview))
+    await _show_overview(update, context, language, overview, None)
+
+
+async def overview_page(update: Update, context: Context, turn: PageTurn) -> None:
+    """◀️ / ▶️ of /keberatan: the lists again, for the presser, at the page asked for."""
+    user = update.effective_user
+    if user is None:
+        return
+    overview = await context.deps.objections.overview(user.id)
+    if overview is None:
+        await paging.refuse_turn(update, context)
+        return
+    await _show_overview(update, context, await context.language_of(update), overview, turn)
+
+
+def _entries(overview: Overview) -> list[Entry]:
+    """Questions, then cases, then results: what /keberatan lists, in that order."""
+    entries: list[Entry] = [("question", q) for q in overview.questions]
+    entries += [("case", c) for c in overview.cases]
+    return entries + [("result", r) for r in overview.results]
+
+
+async def _show_overview(
+    update: Update, context: Context, language: str, overview: Overview, turn: PageTurn | None
+) -> None:
+    renderer = context.deps.renderer
+    shown = paging.page(_entries(overview), turn, PAGE_SIZE)
+    text = renderer.render(language, "objection/overview", overview=overview, page=shown)
+    nav = paging.nav_row(renderer, language, LIST, shown)
+    rows = _overview_keyboard(context, language, shown)
+    await paging.show(update, context, text, paging.keyboard(rows, nav), turn)
 
 
 def _overview_keyboard(
-    context: Context, language: str, overview: Overview
-) -> InlineKeyboardMarkup | None:
+    context: Context, language: str, shown: Page[Entry]
+) -> list[list[InlineKeyboardButton]]:
+    """One button per question, case and result still open for an objection, of the page."""
     label = context.deps.renderer.label
-    rows = [
-        (label(language, "objection.button_reply", name=q.asked_by), ItemAction(REPLY, q.note_id))
-        for q in overview.questions
-    ]
-    rows += [
-        (
-            label(language, "objection.button_case", name=c.employee),
-            ItemAction(CASE, c.objection_id),
-        )
-        for c in overview.cases
-    ]
-    rows += [
-        (label(language, "objection.button_file", cycle=r.cycle), ItemAction(FILE, r.result_id))
-        for r in overview.fileable
-    ]
-    return _keyboard([[row] for row in rows])
-
-
-def _keyboard(rows: Sequence[Sequence[tuple[str, ItemAction]]]) -> InlineKeyboardMarkup | None:
-    buttons = [
-        [InlineKeyboardButton(text, callback_data=a.encode()) for text, a in r] for r in rows
-    ]
-    return InlineKeyboardMarkup(buttons) if buttons else None
+    rows = []
+    for kind, line in shown.items:
+        if isinstance(line, TaskLine) and kind == "question":
+            text = label(language, "objection.button_reply", name=line.asked_by)
+            action = ItemAction(REPLY, line.note_id)
+        elif isinstance(line, TaskLine):
+            text = label(language, "objection.button_case", name=line.employee)
+            action = ItemAction(CASE, line.objection_id)
+        elif line.open and line.state is ObjectionState.NONE:
+            text = label(language, "objection.button_file", cycle=line.cycle)
+            action = ItemAction(FILE, line.result_id)
+        else:
+            continue
+        rows.append([InlineKeyboardButton(text, callback_data=action.encode())])
+    return rows
 
 
 # --- buttons ------------------------------------------------------------------------------
@@ -108,35 +144,75 @@ def _keyboard(rows: Sequence[Sequence[tuple[str, ItemAction]]]) -> InlineKeyboar
 
 async def open_case(update: Update, context: Context, data: ItemAction) -> None:
     """Show the decider the case, with Ask / Keep / Change while it is open."""
+    await _show_case(update, context, data.item_id, None)
+
+
+async def case_page(update: Update, context: Context, turn: PageTurn) -> None:
+    """◀️ / ▶️ of a case: the card, then its hearing, three notes a page (access re-checked)."""
+    await _show_case(update, context, turn.item_id, turn)
+
+
+async def _show_case(
+    update: Update, context: Context, objection_id: int, turn: PageTurn | None
+) -> None:
     query, user, chat = update.callback_query, update.effective_user, update.effective_chat
     if query is None or user is None or chat is None:
         return
-    await query.answer()
     deps, language = context.deps, await context.language_of(update)
-    view = await deps.objections.case(user.id, data.item_id)
+    if turn is None:
+        await query.answer()
+    view = await deps.objections.case(user.id, objection_id)
     if isinstance(view, Refused):
+        if turn is not None:
+            await query.answer()
         await context.bot.send_message(
             chat.id, deps.renderer.render(language, REFUSED, refused=view)
         )
         return
-    text = deps.renderer.render(language, "objection/case", view=view)
-    await context.bot.send_message(
-        chat.id, text, reply_markup=_case_keyboard(context, language, view)
+    shown = paging.page(_case_parts(view), turn, 1)
+    text = deps.renderer.render(
+        language, "objection/case", view=view, page=shown, clip=CLIP, recent=_recent(view)
     )
+    nav = paging.nav_row(deps.renderer, language, CASE_PAGES, shown, objection_id)
+    markup = paging.keyboard(_case_keyboard(context, language, view), nav)
+    await paging.show(update, context, text, markup, turn)
 
 
-def _case_keyboard(context: Context, language: str, view: CaseView) -> InlineKeyboardMarkup | None:
+def _case_parts(view: CaseView) -> list[CasePart]:
+    """The case's pages: the card (None), then, when the card shortens or leaves anything out,
+    the rater's reasons, every note and the decision reason in full, :data:`NOTES_A_PAGE` a page.
+    """
+    card = view.card
+    decided = view.state is not ObjectionState.FILED
+    long = [card.hasil_reason, card.perilaku_reason, *(n.text for n in _recent(view))]
+    shortened = any(utf16_len(text) > CLIP for text in long) or len(view.notes) > RECENT_NOTES
+    if not shortened and not (decided and utf16_len(view.decision_reason) > CLIP):
+        return [None]
+    items: list[tuple[str, NoteLine | str | None]] = [("reasons", None)]
+    items += [("note", note) for note in view.notes]
+    if decided:
+        items.append(("decision", view.decision_reason))
+    chunks = [tuple(items[i : i + NOTES_A_PAGE]) for i in range(0, len(items), NOTES_A_PAGE)]
+    return [None, *chunks]
+
+
+def _recent(view: CaseView) -> tuple[NoteLine, ...]:
+    """The newest notes, shown (shortened) on the card's page."""
+    return view.notes[-RECENT_NOTES:]
+
+
+def _case_keyboard(
+    context: Context, language: str, view: CaseView
+) -> list[list[InlineKeyboardButton]]:
     """The same four buttons the decider's notification carries, while the case is open."""
     if view.state is not ObjectionState.FILED:
-        return None
+        return []
     label = context.deps.renderer.label
     rows = case_buttons(view.card.objection_id)
-    return InlineKeyboardMarkup(
-        [
-            [InlineKeyboardButton(label(language, b.label), callback_data=b.data) for b in row]
-            for row in rows
-        ]
-    )
+    return [
+        [InlineKeyboardButton(label(language, b.label), callback_data=b.data) for b in row]
+        for row in rows
+    ]
 
 
 def _opens(form: str, key: str, **extra: str) -> ActionHandler:
@@ -341,4 +417,5 @@ ACTIONS: dict[str, ActionHandler] = {
     KEEP: _opens(KEEP_FORM, "objection_id"),
     CHANGE: _opens(CHANGE_FORM, "objection_id"),
 }
+PAGES: dict[str, PageHandler] = {LIST: overview_page, CASE_PAGES: case_page}
 COMMANDS: tuple[Command, ...] = (Command("keberatan", "objection.cmd"),)

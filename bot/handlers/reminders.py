@@ -27,6 +27,7 @@ from bot.handlers import assessment, evidence, feedback
 from bot.handlers.context import Context
 from bot.handlers.forms import ActionHandler
 from bot.handlers.menu_types import Command
+from bot.handlers.paging import PageHandler
 from bot.handlers.targets import commands as targets
 from bot.services.reminders import REMIND_ACTION, RemindJourney
 
@@ -77,4 +78,5 @@ HANDLERS: list[BaseHandler[Update, Context, object]] = [
 ]
 FORMS: tuple[Form, ...] = ()
 ACTIONS: dict[str, ActionHandler] = {REMIND_ACTION: open_journey}
+PAGES: dict[str, PageHandler] = {}
 COMMANDS: tuple[Command, ...] = ()

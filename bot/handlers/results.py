@@ -1,54 +1,56 @@
 """Results: /hasil for employees (the newest in full, and history) and superiors (their team).
 
 A button opens one result (``ItemAction("result", id)``); the service checks that the presser
-may read it, so a forged button for a colleague's result shows nothing and is audited.
+may read it, so a forged button for a colleague's result shows nothing and is audited. Earlier
+results and the team's page, :data:`PAGE_SIZE` a page, with ◀️ / ▶️.
 """
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardButton, Update
 from telegram.ext import BaseHandler, CommandHandler
 
-from bot.callbacks import ItemAction
+from bot.callbacks import ItemAction, PageTurn
 from bot.forms.spec import Form
+from bot.handlers import paging
 from bot.handlers.context import Context
 from bot.handlers.forms import ActionHandler
 from bot.handlers.menu_types import Command
-from bot.services.results import Overview, ResultRefused
+from bot.handlers.paging import PageHandler
+from bot.messages import Page
+from bot.services.results import Overview, ResultLine, ResultRefused
 
 OPEN = "result"
-MAX_BUTTONS = 30
+LIST = "results"  # the /hasil list's page buttons
+PAGE_SIZE = 10  # earlier own and team results a page, each a line and a button
+Entry = tuple[str, ResultLine]  # ("own" or "team", the result)
 
 
-def _buttons(context: Context, language: str, overview: Overview) -> InlineKeyboardMarkup | None:
-    """One button per earlier own result, then per team result (the predikat on the label)."""
+def _buttons(
+    context: Context, language: str, shown: Page[Entry]
+) -> list[list[InlineKeyboardButton]]:
+    """One button per result of the page (the predikat on the label)."""
     label = context.deps.renderer.label
 
     def named(code: str) -> str:
         return label(language, "results.predikat", code=code)
 
-    own = [
-        (label(language, "results.open_own", cycle=r.cycle_name, predikat=named(r.predikat)), r)
-        for r in overview.history
-    ]
-    team = [
-        (
-            label(
-                language,
-                "results.open_team",
-                name=r.name,
-                cycle=r.cycle_name,
-                predikat=named(r.predikat),
-            ),
-            r,
+    def text(kind: str, r: ResultLine) -> str:
+        predikat = named(r.predikat)
+        if kind == "own":
+            return label(language, "results.open_own", cycle=r.cycle_name, predikat=predikat)
+        return label(
+            language,
+            "results.open_team",
+            name=r.name,
+            cycle=r.cycle_name,
+            predikat=predikat,
         )
-        for r in overview.team
+
+    return [
+        [InlineKeyboardButton(text(kind, r), callback_data=ItemAction(OPEN, r.result_id).encode())]
+        for kind, r in shown.items
     ]
-    rows = [
-        [InlineKeyboardButton(text, callback_data=ItemAction(OPEN, line.result_id).encode())]
-        for text, line in [*own, *team][:MAX_BUTTONS]
-    ]
-    return InlineKeyboardMarkup(rows) if rows else None
 
 
 async def hasil(update: Update, context: Context) -> None:
@@ -63,8 +65,34 @@ async def hasil(update: Update, context: Context) -> None:
     except ResultRefused as refused:
         await message.reply_text(renderer.render(language, "results/refused", code=refused.code))
         return
-    text = renderer.render(language, "results/overview", overview=overview)
-    await message.reply_text(text, reply_markup=_buttons(context, language, overview))
+    await _show(update, context, language, overview, None)
+
+
+async def results_page(update: Update, context: Context, turn: PageTurn) -> None:
+    """◀️ / ▶️ of /hasil: the lists again, for the presser, at the page asked for."""
+    user = update.effective_user
+    if user is None:
+        return
+    language = await context.language_of(update)
+    try:
+        overview = await context.deps.results.overview(user.id)
+    except ResultRefused:
+        await paging.refuse_turn(update, context)
+        return
+    await _show(update, context, language, overview, turn)
+
+
+async def _show(
+    update: Update, context: Context, language: str, overview: Overview, turn: PageTurn | None
+) -> None:
+    entries: list[Entry] = [("own", r) for r in overview.history]
+    entries += [("team", r) for r in overview.team]
+    shown = paging.page(entries, turn, PAGE_SIZE)
+    renderer = context.deps.renderer
+    text = renderer.render(language, "results/overview", overview=overview, page=shown)
+    nav = paging.nav_row(renderer, language, LIST, shown)
+    markup = paging.keyboard(_buttons(context, language, shown), nav)
+    await paging.show(update, context, text, markup, turn)
 
 
 async def open_result(update: Update, context: Context, data: ItemAction) -> None:
@@ -89,4 +117,5 @@ HANDLERS: list[BaseHandler[Update, Context, object]] = [
 ]
 FORMS: tuple[Form, ...] = ()
 ACTIONS: dict[str, ActionHandler] = {OPEN: open_result}
+PAGES: dict[str, PageHandler] = {LIST: results_page}
 COMMANDS: tuple[Command, ...] = (Command("hasil", "results.cmd_hasil"),)

@@ -40,6 +40,7 @@ async def drain(
 
 def _limiter(bot: Bot) -> PacedRateLimiter | None:
     limiter = getattr(bot, "rate_limiter", None)
+    limiter = getattr(limiter, "inner", limiter)  # behind the size guard (bot.guard)
     return limiter if isinstance(limiter, PacedRateLimiter) else None
 
 

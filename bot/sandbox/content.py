@@ -6,13 +6,15 @@ from collections.abc import Callable
 from typing import Any
 
 from bot.sandbox.errors import bad_request
-from bot.sandbox.html import HtmlError, ParsedText, parse_html
+from bot.sandbox.html import HtmlError, ParsedText, parse_html, utf16_len
 from bot.sandbox.models import JSON
 from bot.sandbox.params import Params
 
+# Telegram counts text and captions after entity parsing, in UTF-16 code units.
 MAX_TEXT = 4096
 MAX_CAPTION = 1024
 MAX_CALLBACK_DATA = 64
+MAX_INLINE_BUTTONS = 100  # per inline keyboard; more is "reply markup is too long"
 _INLINE_ACTIONS = (
     "url",
     "callback_data",
@@ -34,11 +36,11 @@ def read_text(params: Params, *, caption: bool = False, strict: bool = True) -> 
     mode = (params.get_str("parse_mode") or "").strip()
     parsed = _parse(source, mode, params, caption=caption, strict=strict)
     if caption:
-        if len(parsed.text) > MAX_CAPTION:
+        if utf16_len(parsed.text) > MAX_CAPTION:
             raise bad_request("message caption is too long")
     elif not parsed.text.strip():
         raise bad_request("message text is empty")
-    elif len(parsed.text) > MAX_TEXT:
+    elif utf16_len(parsed.text) > MAX_TEXT:
         raise bad_request("message is too long")
     return parsed
 
@@ -73,7 +75,10 @@ def read_markup(params: Params, *, inline_only: bool = False) -> JSON | None:
     if not isinstance(markup, dict):
         raise bad_request("can't parse reply keyboard markup JSON object")
     if "inline_keyboard" in markup:
-        return {**markup, "inline_keyboard": _rows(markup["inline_keyboard"], _inline_button)}
+        rows = _rows(markup["inline_keyboard"], _inline_button)
+        if sum(len(row) for row in rows) > MAX_INLINE_BUTTONS:
+            raise bad_request("reply markup is too long")
+        return {**markup, "inline_keyboard": rows}
     if inline_only:
         raise bad_request("inline keyboard expected")
     if "keyboard" in markup:

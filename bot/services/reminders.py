@@ -31,7 +31,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import IntEnum, StrEnum
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -75,7 +75,12 @@ from bot.services.phases import (
 
 SCHEDULER = Actor(label="scheduler")
 REMIND_ACTION = "remind_open"  # the button that opens a journey's form from a reminder
+T = TypeVar("T")
 MAX_NAMES = 8  # items or people named per line; the rest are counted
+# A late list names every late person, so it goes in several messages when long (each fits
+# Telegram's 4,096 characters with names and items clipped); so does the OPD summary.
+LATE_PER_MESSAGE = 10
+SUMMARY_PER_MESSAGE = 30
 LATE_GRACE = timedelta(days=3)  # escalations older than this are not sent any more (bot was down)
 ACTIVE_AFTER_RESULTS = timedelta(days=7)
 
@@ -334,8 +339,8 @@ class _CyclePlanner:
             debts = owed(snapshot, [phase])
             late += await enqueue_many(self.session, self._late_lists(debts, phase), now=self.now)
             summary = self._summary(snapshot, phase)
-            if summary is not None:
-                summaries += await enqueue_many(self.session, [summary], now=self.now)
+            if summary:
+                summaries += await enqueue_many(self.session, summary, now=self.now)
         return late, summaries
 
     def _late_lists(self, debts: dict[int, list[Owed]], phase: Phase) -> Iterable[Notification]:
@@ -356,45 +361,63 @@ class _CyclePlanner:
             superior = people.get(superior_id)
             if superior is None or not superior.reachable or superior.chat_id is None:
                 continue
-            yield Notification(
-                dedupe_key=f"late:{self.cycle.id}:{phase.value}:{superior.id}",
-                chat_id=superior.chat_id,
-                template="notify/late",
-                context={
-                    "cycle_name": self.cycle.name,
-                    "phase": phase.value,
-                    "due": day_moment(self._due(phase)),
-                    "people": sorted(entries, key=lambda entry: entry["name"]),
-                },
-                kind=NoticeKind.LATE,
-                employee_id=superior.id,
-                language=superior.language,
-                priority=BROADCAST,
-                not_before=self.calendar.next_working_time(self.now),
-            )
+            ordered = sorted(entries, key=lambda entry: entry["name"])
+            parts = chunks(ordered, LATE_PER_MESSAGE)
+            for number, part in enumerate(parts, start=1):
+                key = f"late:{self.cycle.id}:{phase.value}:{superior.id}"
+                yield Notification(
+                    dedupe_key=key if number == 1 else f"{key}:{number}",
+                    chat_id=superior.chat_id,
+                    template="notify/late",
+                    context={
+                        "cycle_name": self.cycle.name,
+                        "phase": phase.value,
+                        "due": day_moment(self._due(phase)),
+                        "people": part,
+                        "part": number,
+                        "parts": len(parts),
+                    },
+                    kind=NoticeKind.LATE,
+                    employee_id=superior.id,
+                    language=superior.language,
+                    priority=BROADCAST,
+                    not_before=self.calendar.next_working_time(self.now),
+                )
 
-    def _summary(self, snapshot: Snapshot, phase: Phase) -> Notification | None:
+    def _summary(self, snapshot: Snapshot, phase: Phase) -> list[Notification]:
         chat_id = self.settings.admin_chat_id
         if chat_id is None:
-            return None
+            return []
         rows = [
             {"opd": row.opd, "done": step.done, "total": step.total}
             for row in progress(snapshot)
             if (step := row.steps[phase]).total
         ]
-        return Notification(
-            dedupe_key=f"summary:{self.cycle.id}:{phase.value}",
-            chat_id=chat_id,
-            template="notify/summary",
-            context={
-                "cycle_name": self.cycle.name,
-                "phase": phase.value,
-                "due": day_moment(self._due(phase)),
-                "rows": rows,
-                "done": sum(row["done"] for row in rows),
-                "total": sum(row["total"] for row in rows),
-            },
-            kind=NoticeKind.SUMMARY,
-            priority=BROADCAST,
-            not_before=self.calendar.next_working_time(self.now),
-        )
+        parts = chunks(rows, SUMMARY_PER_MESSAGE)
+        key = f"summary:{self.cycle.id}:{phase.value}"
+        return [
+            Notification(
+                dedupe_key=key if number == 1 else f"{key}:{number}",
+                chat_id=chat_id,
+                template="notify/summary",
+                context={
+                    "cycle_name": self.cycle.name,
+                    "phase": phase.value,
+                    "due": day_moment(self._due(phase)),
+                    "rows": part,
+                    "done": sum(row["done"] for row in rows),
+                    "total": sum(row["total"] for row in rows),
+                    "part": number,
+                    "parts": len(parts),
+                },
+                kind=NoticeKind.SUMMARY,
+                priority=BROADCAST,
+                not_before=self.calendar.next_working_time(self.now),
+            )
+            for number, part in enumerate(parts, start=1)
+        ]
+
+
+def chunks(rows: Sequence[T], size: int) -> list[list[T]]:
+    """``rows`` in consecutive parts of at most ``size`` (at least one part, maybe empty)."""
+    return [list(rows[start : start + size]) for start in range(0, len(rows), size)] or [[]]

@@ -307,7 +307,8 @@ async def test_a_paused_chat_hands_its_row_back(
     await application.initialize()
     try:
         quarter_clock.now = WORKDAY
-        limiter = application.bot.rate_limiter
+        guard = application.bot.rate_limiter
+        limiter = getattr(guard, "inner", None)  # pacing sits behind the size guard
         assert isinstance(limiter, pacing.PacedRateLimiter)
         limiter.pacer.penalize(70_600, 60)
         await _enqueue(db, quarter_clock, _note("paused", 70_600))

@@ -1,4 +1,4 @@
-"""The longest case still fits one Telegram message (4,096 characters) in both languages."""
+"""The longest case fits Telegram (4,096 characters) page by page, in both languages."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ from bot.app import KinerjaApp
 from bot.db.models import Employee
 from bot.db.session import Database
 from bot.handlers.context import DEPS_KEY
+from bot.handlers.objection import CLIP, _case_parts, _recent
+from bot.messages import page_of
 from bot.sandbox.html import parse_html
 from bot.services.objections import CaseView, Party
 from tests.support import factories_objection as f
@@ -26,8 +28,9 @@ async def _rename(db: Database, *employees: Employee) -> None:
 
 
 @pytest.mark.parametrize("language", ["id", "en"])
-async def test_longest_case_fits_one_message(app: KinerjaApp, db: Database, language: str) -> None:
-    """Maximal reasons, long rater reasons and many long notes: the case view stays under 4,096."""
+async def test_longest_case_fits_page_by_page(app: KinerjaApp, db: Database, language: str) -> None:
+    """Maximal reasons and five long questions and answers: every page of the case view, and
+    the decider's notification, stay under 4,096; every note is on a page, whole."""
     cast = await f.cast(db)
     await _rename(db, cast.decider, cast.rater, cast.sari)
     deps = app.bot_data[DEPS_KEY]
@@ -40,10 +43,22 @@ async def test_longest_case_fits_one_message(app: KinerjaApp, db: Database, lang
         await deps.objections.answer(f.RATER_TG, question.id, "a" * 1000)
     view = await deps.objections.case(f.DECIDER_TG, objection.id)
     assert isinstance(view, CaseView)
-    assert len(view.notes) == 3
-    for template, context in (
-        ("objection/case", {"view": view}),
-        ("objection/notify_case", {"card": view.card}),
-    ):
-        text = parse_html(deps.renderer.render(language, template, **context)).text
-        assert len(text) <= TELEGRAM_LIMIT, (template, len(text))
+    assert len(view.notes) == 10
+    parts = _case_parts(view)
+    pages = [
+        deps.renderer.render(
+            language,
+            "objection/case",
+            view=view,
+            page=page_of(parts, n, 1),
+            clip=CLIP,
+            recent=_recent(view),
+        )
+        for n in range(1, len(parts) + 1)
+    ]
+    pages.append(deps.renderer.render(language, "objection/notify_case", card=view.card))
+    texts = [parse_html(page).text for page in pages]
+    assert all(len(text) <= TELEGRAM_LIMIT for text in texts), [len(text) for text in texts]
+    for turn in range(5):
+        assert sum(f"{turn}" + "q" * 799 in text for text in texts) == 1
+    assert sum(text.count("a" * 1000) for text in texts) == 5

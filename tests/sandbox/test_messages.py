@@ -236,3 +236,60 @@ async def test_a_callback_query_can_be_answered_once(sandbox: Sandbox, bot: Bot)
     assert user.callback_answers[0].text == "Oke"
     with pytest.raises(BadRequest, match="Query is too old"):
         await update.callback_query.answer("lagi")
+
+
+# --- Telegram's size limits, measured as Telegram measures them ---------------------------
+
+EMOJI = "😀"  # one code point, two UTF-16 code units: Telegram counts 2
+
+
+async def test_text_length_counts_utf16_code_units(sari: SimUser, api: ApiCall) -> None:
+    """4096 UTF-16 code units pass; one emoji more (2 units) than fits is "message is too long"."""
+    fits = EMOJI * 2048
+    assert (await api("sendMessage", chat_id=USER, text=fits)).json()["ok"] is True
+    over = "x" + EMOJI * 2048  # 2049 code points, 4097 code units
+    response = await api("sendMessage", chat_id=USER, text=over)
+    assert response.json()["description"] == "Bad Request: message is too long"
+
+
+async def test_entities_count_once_and_tags_not_at_all(sari: SimUser, api: ApiCall) -> None:
+    """`&amp;` is one character after parsing; so 4096 of them fit, and one more does not."""
+    fits = "<i>" + "&amp;" * 4096 + "</i>"
+    ok = await api("sendMessage", chat_id=USER, text=fits, parse_mode="HTML")
+    assert ok.json()["ok"] is True
+    over = await api("sendMessage", chat_id=USER, text=fits + "x", parse_mode="HTML")
+    assert over.json()["description"] == "Bad Request: message is too long"
+
+
+async def test_edited_text_is_held_to_the_same_limit(sari: SimUser, bot: Bot) -> None:
+    """editMessageText over 4096 UTF-16 code units is refused; the message stays as it was."""
+    sent = await bot.send_message(USER, "pendek")
+    with pytest.raises(BadRequest, match="Message is too long"):
+        await bot.edit_message_text(EMOJI * 2049, USER, sent.message_id)
+    assert sari.messages[-1].text == "pendek"
+
+
+async def test_caption_counts_utf16_code_units(sari: SimUser, bot: Bot) -> None:
+    """1024 code units of caption pass; 1025 (an emoji over) are "message caption is too long"."""
+    await bot.send_document(USER, b"x", filename="a.txt", caption=EMOJI * 512)
+    with pytest.raises(BadRequest, match="Message caption is too long"):
+        await bot.send_document(USER, b"x", filename="a.txt", caption="x" + EMOJI * 512)
+
+
+def keyboard(count: int, per_row: int = 8) -> InlineKeyboardMarkup:
+    """An inline keyboard of ``count`` buttons, ``per_row`` a row."""
+    buttons = [InlineKeyboardButton(str(n), callback_data=f"b{n}") for n in range(count)]
+    rows = [buttons[i : i + per_row] for i in range(0, count, per_row)]
+    return InlineKeyboardMarkup(rows)
+
+
+async def test_an_inline_keyboard_holds_at_most_100_buttons(sari: SimUser, bot: Bot) -> None:
+    """100 buttons pass; 101 are "reply markup is too long", on send and on edit."""
+    sent = await bot.send_message(USER, "Pilih", reply_markup=keyboard(100))
+    with pytest.raises(BadRequest, match="Reply markup is too long"):
+        await bot.send_message(USER, "Pilih", reply_markup=keyboard(101))
+    with pytest.raises(BadRequest, match="Reply markup is too long"):
+        await bot.edit_message_reply_markup(USER, sent.message_id, reply_markup=keyboard(101))
+    with pytest.raises(BadRequest, match="Reply markup is too long"):
+        await bot.edit_message_text("Lagi", USER, sent.message_id, reply_markup=keyboard(101))
+    assert len(sari.messages) == 1

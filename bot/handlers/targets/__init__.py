@@ -13,6 +13,7 @@ from bot.forms.spec import Form
 from bot.handlers.context import Context
 from bot.handlers.forms import ActionHandler
 from bot.handlers.menu_types import Command
+from bot.handlers.paging import PageHandler
 from bot.handlers.targets import commands
 from bot.handlers.targets.forms import FORMS as TARGET_FORMS
 from bot.handlers.targets.forms import REPORT_SUPERIOR
@@ -29,7 +30,9 @@ ACTIONS: dict[str, ActionHandler] = {
     commands.MORE: commands.more,
     commands.REVISE: commands.revise,
     REPORT_SUPERIOR: commands.report_superior,
+    commands.READ: commands.read_target,
 }
+PAGES: dict[str, PageHandler] = {commands.LIST: commands.targets_page}
 COMMANDS: tuple[Command, ...] = (
     Command("target", "targets.cmd_target"),
     Command("usulan", "targets.cmd_usulan"),

@@ -3,19 +3,23 @@ render, reply.
 
 /target shows the person's targets of the cycle, by RHK, with their status, and buttons to
 propose, add an indicator or fix a returned proposal; somebody with no target yet (and nothing
-to review) goes straight into the proposal form. A superior gets each proposal as a notice with
-Approve / Return buttons; /usulan shows those still waiting as cards with the same buttons.
+to review) goes straight into the proposal form. The list pages (:data:`PAGE_SIZE` indicators a
+page, texts clipped so that a page of 500-character targets fits one message); a 🔍 button opens
+a clipped target alone, in full. A superior gets each proposal as a notice with Approve / Return
+buttons; /usulan shows those still waiting as cards with the same buttons.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 
-from bot.callbacks import ItemAction
+from bot.callbacks import ItemAction, PageTurn
 from bot.domain import TargetStatus
+from bot.handlers import paging
 from bot.handlers.context import Context
 from bot.handlers.targets.forms import (
     MORE_FORM,
@@ -24,6 +28,7 @@ from bot.handlers.targets.forms import (
     TARGET_FORM,
     refusal_reply,
 )
+from bot.messages import Page, utf16_len
 from bot.render import Renderer
 from bot.services.targets import (
     Gate,
@@ -32,12 +37,33 @@ from bot.services.targets import (
     Refusal,
     ReportOutcome,
     ReviewItem,
+    RhkGroup,
     TargetAction,
+    TargetView,
 )
 
 APPROVE, RETURN, NEW = TargetAction.APPROVE, TargetAction.RETURN, TargetAction.NEW
 MORE, REVISE = TargetAction.MORE, TargetAction.REVISE
+READ = "target_read"  # open one of the person's own targets alone, in full
+LIST = "targets"  # the /target list's page buttons
+PAGE_SIZE = 6  # indicators a page: six of 500-character texts clipped to CLIP still fit
+CLIP = 120  # characters of an RHK, indicator or note shown in the list
 Rows = list[list[tuple[str, str]]]
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """One indicator of the /target list, numbered "RHK.indicator" as the person sees it."""
+
+    group: RhkGroup
+    number: str
+    target: TargetView
+
+    @property
+    def clipped(self) -> bool:
+        """Whether the list shortens one of its texts (then 🔍 opens it in full)."""
+        texts = (self.group.rhk, self.target.indicator, self.target.comment or "")
+        return any(utf16_len(text) > CLIP for text in texts)
 
 
 def _markup(rows: Sequence[Sequence[tuple[str, str]]]) -> InlineKeyboardMarkup | None:
@@ -71,9 +97,54 @@ async def show_targets(update: Update, context: Context) -> None:
         text = deps.renderer.render(language, reply.template, **reply.context)
         await message.reply_text(text, reply_markup=_markup(reply.buttons))
         return
-    text = deps.renderer.render(language, "targets/overview", overview=overview)
-    rows = _overview_buttons(deps.renderer, language, overview)
-    await message.reply_text(text, reply_markup=_markup(rows))
+    await _show_page(update, context, language, overview, None)
+
+
+async def targets_page(update: Update, context: Context, turn: PageTurn) -> None:
+    """◀️ / ▶️ of /target: the list again, from the database, at the page asked for."""
+    user = update.effective_user
+    if user is None:
+        return
+    language = await context.language_of(update)
+    overview = await context.deps.targets.overview(user.id)
+    if overview.gate.employee is None:
+        await paging.refuse_turn(update, context)
+        return
+    await _show_page(update, context, language, overview, turn)
+
+
+async def _show_page(
+    update: Update, context: Context, language: str, overview: Overview, turn: PageTurn | None
+) -> None:
+    renderer = context.deps.renderer
+    lines = [
+        Line(group, f"{group.number}.{index}", target)
+        for group in overview.groups
+        for index, target in enumerate(group.targets, start=1)
+    ]
+    shown = paging.page(lines, turn, PAGE_SIZE)
+    text = renderer.render(language, "targets/overview", overview=overview, page=shown, clip=CLIP)
+    rows = [
+        [InlineKeyboardButton(label, callback_data=data) for label, data in row]
+        for row in _overview_buttons(renderer, language, overview, shown)
+    ]
+    nav = paging.nav_row(renderer, language, LIST, shown)
+    await paging.show(update, context, text, paging.keyboard(rows, nav), turn)
+
+
+async def read_target(update: Update, context: Context, data: ItemAction) -> None:
+    """🔍: one of the person's own targets alone, every text in full."""
+    query, user, chat = update.callback_query, update.effective_user, update.effective_chat
+    if query is None or user is None or chat is None:
+        return
+    deps, language = context.deps, await context.language_of(update)
+    found = await deps.targets.own_target(user.id, data.item_id)
+    if found is None:
+        await query.answer(deps.renderer.label(language, "targets.refused_button"), show_alert=True)
+        return
+    await query.answer()
+    text = deps.renderer.render(language, "targets/detail", target=found.card())
+    await context.bot.send_message(chat.id, text)
 
 
 def _button(
@@ -87,23 +158,31 @@ def _pairs(buttons: list[tuple[str, str]]) -> Rows:
     return [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
 
 
-def _overview_buttons(renderer: Renderer, language: str, overview: Overview) -> Rows:
-    """Propose, add an indicator to each RHK, fix each returned one; report the superior."""
+def _overview_buttons(
+    renderer: Renderer, language: str, overview: Overview, shown: Page[Line]
+) -> Rows:
+    """For the page's items: read a clipped one in full, add an indicator to each RHK, fix
+    each returned one; then propose, and report the superior."""
     gate = overview.gate
     if gate.employee is None:
         return []
-    rows: Rows = []
+    reads = [
+        _button(renderer, language, "btn_read", READ, line.target.id, number=line.number)
+        for line in shown.items
+        if line.clipped
+    ]
+    rows: Rows = [reads[i : i + 3] for i in range(0, len(reads), 3)]
     if gate.refusal is None:
         rows.append([_button(renderer, language, "btn_propose", NEW, gate.employee.id)])
+        groups = {line.group.number: line.group for line in shown.items}
         more = [
             _button(renderer, language, "btn_more", MORE, group.targets[0].id, number=group.number)
-            for group in overview.groups
+            for group in groups.values()
         ]
         fixes = [
-            _button(renderer, language, "btn_revise", REVISE, target.id, number=f"{g.number}.{i}")
-            for g in overview.groups
-            for i, target in enumerate(g.targets, start=1)
-            if target.status is TargetStatus.RETURNED
+            _button(renderer, language, "btn_revise", REVISE, line.target.id, number=line.number)
+            for line in shown.items
+            if line.target.status is TargetStatus.RETURNED
         ]
         rows += _pairs(more) + _pairs(fixes)
     rows.append(

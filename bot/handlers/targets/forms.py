@@ -272,7 +272,8 @@ PROPOSE = Form(
             Kind.CHOICE,
             "targets/ask_rhk_superior",
             options=_superior_rhks,
-            columns=5,
+            columns=3,
+            page_size=6,  # the prompt lists each option's RHK in full (up to 500 characters)
             optional=True,
         ),
         Step("kind", Kind.CHOICE, "targets/ask_kind", options=_kinds, columns=2),

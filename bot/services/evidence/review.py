@@ -286,6 +286,7 @@ async def _item(
         status=evidence.status,
         link=evidence.link,
         files=files,
+        note=evidence.note,
     )
 
 

@@ -240,6 +240,7 @@ class ReviewItem:
     status: EvidenceStatus
     link: str | None
     files: tuple[AttachedFile, ...]
+    note: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

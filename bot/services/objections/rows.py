@@ -20,9 +20,6 @@ from bot.services.objections.views import CaseCard, NoteLine, ObjectionState, Pr
 from scoring import Rating, explain_predikat
 from scoring.explain import Explanation
 
-REASON_SHOWN = 300  # characters of each of the rater's written reasons shown in a case
-NOTES_SHOWN, NOTE_SHOWN = 3, 250  # newest questions/answers shown in a case, characters of each
-
 Row = TypeVar("Row", bound=SQLModel)
 
 
@@ -93,12 +90,6 @@ def explanation_json(explanation: Explanation) -> dict[str, Any]:
         ],
         "outcome": _plain(explanation.outcome),
     }
-
-
-def shorten(text: str | None, limit: int) -> str:
-    """The text, cut to ``limit`` characters with an ellipsis."""
-    text = (text or "").strip()
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def stored_id(row: SQLModel) -> int:
@@ -183,19 +174,18 @@ def card_of(case: Case) -> CaseCard:
         perilaku=result.perilaku.value,
         predikat=result.predikat.value,
         rule=preview(result.hasil, result.perilaku).rule,
-        hasil_reason=shorten(case.assessment.hasil_reason, REASON_SHOWN),
-        perilaku_reason=shorten(case.assessment.perilaku_reason, REASON_SHOWN),
+        hasil_reason=(case.assessment.hasil_reason or "").strip(),
+        perilaku_reason=(case.assessment.perilaku_reason or "").strip(),
         reasons=case.objection.reasons,
     )
 
 
 async def notes_of(session: AsyncSession, case: Case) -> list[NoteLine]:
-    """The newest questions and answers of a case, oldest first."""
+    """Every question and answer of a case, whole, oldest first (the case view pages them)."""
     query = (
         select(ObjectionNote)
         .where(ObjectionNote.objection_id == stored_id(case.objection))
         .order_by(col(ObjectionNote.at).desc(), col(ObjectionNote.id).desc())
-        .limit(NOTES_SHOWN)
     )
     roles = {case.rater.id: "rater", case.employee.id: "employee"}
     lines = []
@@ -206,7 +196,7 @@ async def notes_of(session: AsyncSession, case: Case) -> list[NoteLine]:
                 author=author.name,
                 role=roles.get(note.author_id, "decider"),
                 answer=note.reply_to_id is not None,
-                text=shorten(note.text, NOTE_SHOWN),
+                text=note.text,
                 at=note.at,
             )
         )

@@ -113,6 +113,12 @@ class TargetService:
             groups = await proposals.groups(session, facts)
             return Overview(gate, groups, await review.count_pending(session, facts.me))
 
+    async def own_target(self, actor_telegram_id: int, target_id: int) -> TargetView | None:
+        """One of the person's own targets (None for anyone else's, or when unlinked)."""
+        async with self._env.db.session() as session:
+            me = await employee_of(session, actor_telegram_id)
+            return None if me is None else await proposals.own(session, me, target_id)
+
     async def form_facts(
         self, actor_telegram_id: int, *, base_id: int | None = None, revises_id: int | None = None
     ) -> FormFacts:

@@ -6,6 +6,8 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
+from bot.forms.spec import Option
+from bot.messages import page_of
 from bot.services.assessments import Dossier, PredikatView, Recorded
 from bot.services.results import Published, UnitOption
 from scoring import Rating
@@ -97,7 +99,9 @@ SAMPLES: dict[str, dict[str, Any]] = {
     "assessment/recorded": {"recorded": Recorded("Sari <W>", "Triwulan I 2026", PREVIEW, True)},
     "assessment/refused": {"code": "not_your_subordinate"},
     "assessment/distribution": {"distribution": DISTRIBUTION},
-    "assessment/publish_unit": publish_step(distribution=None),
+    "assessment/publish_unit": publish_step(
+        distribution=None, choice_page=page_of([Option("2.4.b", "🏢 Bidang P2P")], 1, 8)
+    ),
     "assessment/publish_reason": publish_step(),
     "assessment/publish_confirm": publish_step(),
     "assessment/published": {"published": Published(DISTRIBUTION, 12, 10, "Unit <baru>")},

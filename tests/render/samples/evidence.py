@@ -136,6 +136,7 @@ REVIEWED = ReviewItem(
     status=EvidenceStatus.VERIFIED,
     link="https://drive.example.id/a?b=1&c=2",
     files=(PDF,),
+    note="Rapat <koordinasi> & tindak lanjut",
 )
 CORRECTION = ReviewItem(
     id=12,
@@ -186,6 +187,7 @@ SAMPLES: dict[str, dict[str, Any]] = {
     "evidence/team_digest": {"digest": DIGEST},
     "evidence/team_person": {"person": PERSON},
     "evidence/review_ok": {"item": REVIEWED},
+    "evidence/item": {"item": REVIEWED},
     "evidence/review_refused": {"item": None},
     "evidence/review_already": {"item": CORRECTION},
     "evidence/ask_comment": {

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+from bot.messages import page_of
 from bot.services.assignments import LoadStats
 from bot.services.feedback_admin import AssignmentError, AssignReport, Conflict
 from bot.services.feedback_types import Colleague, RaterList, Window
@@ -57,7 +58,11 @@ def _prompt(relation: Relation = Relation.PEER, **extra: Any) -> dict[str, Any]:
 
 
 SAMPLES: dict[str, dict[str, Any]] = {
-    "feedback/list": {"rater_list": OPEN, "saved": {"name": "Citra <Lestari>", "changed": True}},
+    "feedback/list": {
+        "rater_list": OPEN,
+        "saved": {"name": "Citra <Lestari>", "changed": True},
+        "page": page_of(OPEN.colleagues, 1, 1),
+    },
     "feedback/none": {},
     "feedback/not_yet": {"cycle": CYCLE, "when": DUE},
     "feedback/closed": {"cycle": CYCLE, "when": DUE},

@@ -71,6 +71,8 @@ SAMPLES: dict[str, dict[str, Any]] = {
             {"name": NAME, "nip": "198609262015051001", **_line("evidence_missing", ["SOP"])},
             {"name": "Budi", "nip": "198609262015051002", **_line("targets_missing", [])},
         ],
+        "part": 2,
+        "parts": 3,
     },
     "notify/summary": {
         "cycle_name": "Triwulan I 2026",
@@ -79,6 +81,8 @@ SAMPLES: dict[str, dict[str, Any]] = {
         "rows": [{"opd": "Dinas <Kesehatan>", "done": 40, "total": 42}],
         "done": 40,
         "total": 42,
+        "part": 2,
+        "parts": 2,
     },
     "notify/evidence_digest": {"day": DUE, "people": [{"name": NAME, "waiting": 3}]},
     "notify/unreachable": {"name": NAME, "nip": "198609262015051001", "to_admin": False},

@@ -6,6 +6,7 @@ from dataclasses import asdict
 from datetime import UTC, datetime
 from typing import Any
 
+from bot.messages import page_of
 from bot.services.objections import (
     CaseCard,
     CaseView,
@@ -90,9 +91,27 @@ _PROMPT: dict[str, Any] = {
 _CHANGE = {**_PROMPT, "case": VIEW, "preview": Preview("baik", "at_least_meets", False)}
 
 SAMPLES: dict[str, dict[str, Any]] = {
-    "objection/overview": {"overview": OVERVIEW},
+    "objection/overview": {
+        "overview": OVERVIEW,
+        "page": page_of(
+            [
+                *(("question", q) for q in OVERVIEW.questions),
+                *(("case", c) for c in OVERVIEW.cases),
+                *(("result", r) for r in OVERVIEW.results),
+            ],
+            1,
+            8,
+        ),
+    },
     "objection/case_card": {"card": CARD},
-    "objection/case": {"view": VIEW},
+    "objection/case": {
+        "view": VIEW,
+        "page": page_of(
+            [None, (("reasons", None), ("note", NOTES[0]), ("decision", "Tetap"))], 2, 1
+        ),
+        "clip": 250,
+        "recent": NOTES,
+    },
     "objection/reasons": {**_PROMPT, "filing": FILING},
     "objection/confirm": {**_PROMPT, "filing": FILING},
     "objection/filed": {"filed": Filed(3, "Triwulan I 2026", "Rina <Kepala>")},

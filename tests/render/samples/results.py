@@ -6,6 +6,7 @@ from dataclasses import asdict, replace
 from datetime import UTC, datetime
 from typing import Any
 
+from bot.messages import page_of
 from bot.services.assessments import FeedbackView, GroupLine, TargetLine, ValueFigure
 from bot.services.results import (
     Distribution,
@@ -204,6 +205,7 @@ SAMPLES: dict[str, dict[str, Any]] = {
     "results/detail": {"detail": detail()},
     "results/overview": {
         "overview": Overview(detail(), history=(LINE,), team=(LINE,)),
+        "page": page_of([("own", LINE), ("team", LINE)], 2, 1),
     },
     "results/published": {"result_id": 7, "card": asdict(CARD)},
     "results/refused": {"code": "not_yours"},
@@ -236,9 +238,9 @@ VARIANTS: dict[str, list[dict[str, Any]]] = {
         {"detail": detail(objection_open=False)},
     ],
     "results/overview": [
-        {"overview": Overview(None, (), ())},
-        {"overview": Overview(None, (), (LINE,))},
-        {"overview": Overview(detail(), (LINE,), ())},
+        {"overview": Overview(None, (), ()), "page": page_of([], 1, 10)},
+        {"overview": Overview(None, (), (LINE,)), "page": page_of([("team", LINE)], 1, 10)},
+        {"overview": Overview(detail(), (LINE,), ()), "page": page_of([("own", LINE)], 1, 10)},
     ],
     "results/refused": [
         {"code": code}

@@ -7,6 +7,9 @@ from decimal import Decimal
 from typing import Any
 
 from bot.domain import TargetKind, TargetStatus
+from bot.forms.spec import Option
+from bot.handlers.targets.commands import Line
+from bot.messages import page_of
 from bot.services.tabular import RowProblem
 from bot.services.targets import (
     CycleInfo,
@@ -85,6 +88,11 @@ OVERVIEW = Overview(
     ),
     awaiting_review=3,
 )
+LINES = [
+    Line(group, f"{group.number}.{index}", target)
+    for group in OVERVIEW.groups
+    for index, target in enumerate(group.targets, start=1)
+]
 DRAFT = {**RANGE.card(), "status": "proposed", "comment": None}
 _PROMPT = {
     "answers": {"rhk": "Tersusunnya laporan", "unit": "laporan"},
@@ -105,9 +113,13 @@ _REPORT = {
 
 SAMPLES: dict[str, dict[str, Any]] = {
     "targets/card": {"target": view(1).card()},
-    "targets/overview": {"overview": OVERVIEW},
+    "targets/overview": {"overview": OVERVIEW, "page": page_of(LINES, 2, 2), "clip": 12},
+    "targets/detail": {"target": RANGE.card()},
     "targets/ask_rhk": _PROMPT,
-    "targets/ask_rhk_superior": _PROMPT,
+    "targets/ask_rhk_superior": {
+        **_PROMPT,
+        "choice_page": page_of([Option("s9", "1"), Option("s10", "2")], 1, 6),
+    },
     "targets/ask_kind": _PROMPT,
     "targets/ask_indicator": _PROMPT,
     "targets/ask_unit": _PROMPT,
