@@ -682,3 +682,18 @@ def test_every_row_can_be_played() -> None:
         f"in the table only: {sorted(set(POLICY) - set(ROWS))}; "
         f"in ROWS only: {sorted(set(ROWS) - set(POLICY))}"
     )
+
+
+def test_the_documented_matrix_is_the_tested_one() -> None:
+    """docs/privacy.md shows this very table under "Who may do what"."""
+    text = (Path(__file__).parents[2] / "docs" / "privacy.md").read_text(encoding="utf-8")
+    section = text.split("## Who may do what", 1)[1].split("\n## ", 1)[0]
+    rows = [
+        [cell.strip().strip("`*") for cell in line.strip().strip("|").split("|")]
+        for line in section.splitlines()
+        if line.startswith("|") and not line.startswith("|---")
+    ]
+    header, *lines = rows
+    assert header[2:] == list(w.ROLES)
+    documented = {label: dict(zip(w.ROLES, cells, strict=True)) for label, _, *cells in lines}
+    assert documented == POLICY
