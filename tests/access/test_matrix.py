@@ -8,8 +8,9 @@ role gets:
 - ``ALLOW``: the role sees Sari's item (her data reaches them) or changes it, as the row says;
 - ``OWN``: the command works for the role, about the role's own affairs only: nothing of
   Sari's reaches them and nothing of hers changes;
-- ``REFUSE``: the role is refused: nothing of Sari's reaches them, nothing of hers changes, and
-  nothing the role did is recorded as done (only refusals in the audit log).
+- ``REFUSE``: the role is refused: nothing of Sari's reaches them, nothing of hers changes,
+  nothing the role did is recorded as done (only refusals in the audit log), and no message is
+  queued for anyone.
 
 "Sari's data" is her name and NIP, the texts of her targets, her evidence's note and link, her
 superior's written reasons, her objection and the question put to her, searched for in every
@@ -23,8 +24,9 @@ direct superior, who rates her; ``sup2`` his superior, who decides her objection
 named head of her unit (above sup2); ``opd`` the named head of her OPD; ``opd2`` the named head
 of another OPD; ``admin`` a BKPSDM admin; ``anon`` a Telegram account linked to nobody.
 
-Rows: ``/x`` a command; a bare name an ``ItemAction`` button kind (``remind_open:x`` the
-reminder button opening the journey of ``/x``); ``f:...`` a form button (``FormAnswer``):
+Rows: ``/x`` a command; a bare name an ``ItemAction`` button kind (``remind_open:x`` a
+reminder's button for journey x, which does what that journey's command does); ``f:...`` a form
+button (``FormAnswer``):
 ``superior_form`` presses the button of the question Sari's superior has open about her,
 ``penilaian``/``bukti``/``terbitkan`` choose her (her target, her unit) in the presser's own
 form of that command, with a forged value where it is not among their options.
@@ -56,6 +58,7 @@ from bot.db.models import (
     FeedbackAssignment,
     Objection,
     ObjectionNote,
+    Outbox,
     Result,
     Target,
     UnitResult,
@@ -155,6 +158,7 @@ class Stage:
     world: w.World
     snapshot: w.Snapshot
     last_audit: int
+    last_outbox: int
     hers: dict[bool, dict[str, list[Any]]] = field(default_factory=dict)
 
     async def hers_before(self, *, superior_form: bool) -> dict[str, list[Any]]:
@@ -192,8 +196,10 @@ async def stage(
     try:
         world = await w.build(app, db, clock, recorder)
         async with db.session() as session:
-            ids = (await session.exec(select(AuditEvent.id))).all()
-        yield Stage(app, db, clock, recorder, world, await w.Snapshot.take(db), max(ids))
+            audit = max((await session.exec(select(AuditEvent.id))).all(), default=0)
+            outbox = max((await session.exec(select(Outbox.id))).all(), default=0)
+        snapshot = await w.Snapshot.take(db)
+        yield Stage(app, db, clock, recorder, world, snapshot, audit, outbox)
     finally:
         await app.shutdown()
         await db.dispose()
@@ -330,6 +336,13 @@ async def done_by(stage: Stage, telegram_id: int) -> list[str]:
         )
         actions = (await session.exec(query)).all()
     return [action for action in actions if not action.endswith("refused")]
+
+
+async def queued(stage: Stage) -> list[str]:
+    """Notifications queued in this cell (a refusal tells nobody anything)."""
+    async with stage.db.session() as session:
+        query = select(Outbox.template).where(col(Outbox.id) > stage.last_outbox)
+        return list((await session.exec(query)).all())
 
 
 # --- what each row does, and what "allowed" means for it --------------------------------------
@@ -649,6 +662,8 @@ async def test_cell(stage: Stage, label: str, role: str) -> None:
     if expected == REFUSE:
         done = await done_by(stage, cell.tg)
         assert not done, f"{who} is refused, yet the audit log records {done}"
+        sent = await queued(stage)
+        assert not sent, f"{who} is refused, yet notifications were queued: {sent}"
 
 
 # --- the table covers everything ------------------------------------------------------------
