@@ -506,8 +506,9 @@ ASK = "Mohon jelaskan dasar penilaian perilaku kerja triwulan ini."
 async def terbitkan(cell: Cell) -> None:
     """/terbitkan; her unit is chosen only when offered, then the reason and the confirmation."""
     await cell.say("/terbitkan")
-    offered = json.dumps(cell.stage.recorder.calls[-1].params.get("reply_markup") or {})
-    if cell.world.publish_value in offered:
+    markup = cell.stage.recorder.calls[-1].params.get("reply_markup") or {}
+    offered = [b["callback_data"] for row in markup.get("inline_keyboard", []) for b in row]
+    if any(data.endswith(f":{cell.world.publish_value}") for data in offered):
         await cell.choose("publish", cell.world.publish_value)
         await cell.go_on("publish", REASON if await _asks(cell, "reason") else SEND_IT, SEND_IT)
 
