@@ -1,4 +1,4 @@
-"""Achievement (capaian) of an indicator against its target, PermenPANRB 8/2021: domain.md §7.
+"""Achievement (capaian) of an indicator against its target, PermenPANRB 8/2021: docs/rules.md §7.
 
 An indicator (IKI, indikator kinerja individu) has a target and, once work is done, a realisation
 (realisasi). *Capaian* is the realisation as a percentage of the target; how it is computed
@@ -22,7 +22,7 @@ from enum import Enum
 from scoring.explain import Explanation, Step
 from scoring.numbers import CONTEXT, Number, plain, to_decimal
 
-SOURCE = "PermenPANRB 8/2021, rumus capaian indikator; domain.md §7"
+SOURCE = "PermenPANRB 8/2021, rumus capaian indikator; docs/rules.md §7"
 
 _ZERO = Decimal(0)
 _TWO = Decimal(2)
@@ -83,7 +83,7 @@ def explain_capaian(
 
     Higher is better: realisasi / target × 100. Lower is better: (2 − realisasi / target) × 100,
     which goes negative beyond twice the target; an achievement below nothing means nothing, so
-    it is floored at 0 (a decision: domain.md is silent).
+    it is floored at 0 (a decision: docs/rules.md is silent).
     """
     _check_direction(direction)
     real = _realisasi(realisasi)
@@ -105,7 +105,7 @@ def explain_capaian_range(realisasi: Number, low: Number, high: Number) -> Capai
 
     Above the range the realisation is compared with the upper bound as higher-is-better
     (realisasi / high × 100, over 100); below it, with the lower bound (realisasi / low × 100,
-    under 100). domain.md §7 says only "compare with the bound"; this keeps capaian continuous
+    under 100). docs/rules.md §7 says only "compare with the bound"; this keeps capaian continuous
     and never decreasing in the realisation.
     """
     real, lower, upper = _range_inputs(realisasi, low, high)

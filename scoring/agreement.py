@@ -8,7 +8,7 @@ the coincidences of items with ``m`` values are summed as integers per ``m`` and
 Alpha is undefined, and reported as ``None`` with the reason, when no item has two values or
 when every pairable value is the same (no variation: D_e = 0).
 
-For feedback (domain.md §6), an item is one ratee on one BerAKHLAK value and its values are the
+For feedback (docs/rules.md §6), an item is one ratee on one BerAKHLAK value and its values are the
 colleagues' scores; self-assessments are left out.
 """
 
@@ -24,7 +24,7 @@ from fractions import Fraction
 from scoring.explain import Explanation, Step
 from scoring.feedback import VALUES, FeedbackResponse, PersonId, Relation, dec
 
-SOURCE = "Krippendorff (2011), Computing Krippendorff's Alpha-Reliability; domain.md §6"
+SOURCE = "Krippendorff (2011), Computing Krippendorff's Alpha-Reliability; docs/rules.md §6"
 
 
 class AlphaMetric(StrEnum):

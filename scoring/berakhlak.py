@@ -1,7 +1,7 @@
 """The seven BerAKHLAK core values of the civil service, each with three behaviour guides.
 
 *BerAKHLAK* (an acronym of the seven values) is the behaviour standard against which the rater
-judges *perilaku kerja* (work behaviour); domain.md §3. Each value carries its Indonesian and
+judges *perilaku kerja* (work behaviour); docs/rules.md §3. Each value carries its Indonesian and
 English name and its three guides in short, in both languages, for the feedback form. The
 Indonesian guides keep the wording civil servants know from the official behaviour guides
 (panduan perilaku, SE MenPANRB 20/2021 [unverified]), shortened for a phone screen. The
@@ -25,7 +25,7 @@ class ValueText:
 
 
 class Berakhlak(StrEnum):
-    """One of the seven BerAKHLAK values, in the official order (domain.md §3)."""
+    """One of the seven BerAKHLAK values, in the official order (docs/rules.md §3)."""
 
     BERORIENTASI_PELAYANAN = "berorientasi_pelayanan"
     AKUNTABEL = "akuntabel"
@@ -57,7 +57,7 @@ class Berakhlak(StrEnum):
 
     @property
     def guides_en(self) -> tuple[str, str, str]:
-        """The three behaviour guides in short, in English (domain.md §3)."""
+        """The three behaviour guides in short, in English (docs/rules.md §3)."""
         return _TEXT[self].guides_en
 
 

@@ -60,7 +60,7 @@ __all__ = [
     "calibrate",
 ]
 
-SOURCE = "domain.md §6 (input the rater must weigh); additive rater-effects model"
+SOURCE = "docs/rules.md §6 (input the rater must weigh); additive rater-effects model"
 _RELATION, _SCORES = attrgetter("relation"), attrgetter("scores")
 _SELF, _PEER, _SUBORDINATE = Relation.SELF, Relation.PEER, Relation.SUBORDINATE
 _LOW, _HIGH = float(SCALE_MIN), float(SCALE_MAX)
@@ -77,7 +77,7 @@ class CalibrationSettings:
     reciprocal_min_z: float = 1.0  # ... and each direction at least this
     outlier_z: float = 3.5
     straight_min_responses: int = 3
-    min_group: int = 3  # anonymity threshold (domain.md §6)
+    min_group: int = 3  # anonymity threshold (docs/rules.md §6)
     exclude_flagged: bool = True
 
     def __post_init__(self) -> None:

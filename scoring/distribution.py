@@ -1,9 +1,10 @@
 """The distribution curve: how a unit's predikat limits its employees' (SE MenPANRB 3/2023, §4).
 
-Each rule of domain.md §4 is a row of :data:`DISTRIBUTION_RULES`. :func:`check_distribution` only
-reports: a breach is a warning that the leader may override with a written reason.
+Each rule of docs/rules.md §4 is a row of :data:`DISTRIBUTION_RULES`.
+:func:`check_distribution` only reports: a breach is a warning that the leader may override with
+a written reason.
 
-Decisions where domain.md §4 is silent or [unverified]:
+Decisions where the circular is silent (docs/rules.md §4, "our choice"):
 
 * **Small units.** Below ``min_size`` employees (default :data:`DEFAULT_MIN_SIZE` = 10) the
   percentage rules ("at most 70 %", "at least 60 %", "at least 10 %", "at most 10 %") are not
@@ -31,7 +32,7 @@ from scoring.explain import Explanation, Step
 from scoring.numbers import round_ratio_half_up
 from scoring.rating import OrgPredikat, Predikat
 
-SOURCE = "SE MenPANRB 3/2023, kurva distribusi predikat kinerja pegawai; domain.md §4"
+SOURCE = "SE MenPANRB 3/2023, kurva distribusi predikat kinerja pegawai; docs/rules.md §4"
 DEFAULT_MIN_SIZE = 10
 
 
@@ -115,7 +116,7 @@ DISTRIBUTION_RULES: Mapping[OrgPredikat, tuple[Rule, ...]] = MappingProxyType(
         ),
     }
 )
-"""The rules of domain.md §4 per unit predikat, in the table's order."""
+"""The rules of docs/rules.md §4 per unit predikat, in the table's order."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -33,7 +33,7 @@ class Explanation:
     """The inputs, the rule applied (with its source in the regulation) and the steps taken.
 
     ``rule`` is a stable machine key (templates translate it); ``source`` cites where the rule
-    comes from, e.g. ``"PermenPANRB 6/2022, domain.md §3"``.
+    comes from, e.g. ``"PermenPANRB 6/2022, docs/rules.md §3"``.
     """
 
     rule: str

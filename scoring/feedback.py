@@ -1,6 +1,6 @@
 """Multi-rater (360°) feedback on the seven BerAKHLAK values, aggregated with anonymity.
 
-Self, peers, subordinates and the superior rate each value 1–5 (domain.md §6). The rater must
+Self, peers, subordinates and the superior rate each value 1–5 (docs/rules.md §6). The rater must
 see this input; the ratee sees it too, but peers and subordinates only in aggregate and only
 when at least ``min_group`` (default 3) of them responded. The superior is one known person and
 the self-assessment is the ratee's own, so neither is anonymous.
@@ -42,7 +42,7 @@ PersonId = int
 VALUES: tuple[Berakhlak, ...] = tuple(Berakhlak)
 SCALE_MIN = 1
 SCALE_MAX = 5
-SOURCE = "domain.md §6 (multi-rater input; peers shown only in aggregate of at least 3)"
+SOURCE = "docs/rules.md §6 (multi-rater input; peers shown only in aggregate of at least 3)"
 
 
 class Relation(StrEnum):

@@ -1,4 +1,4 @@
-"""Converted value (nilai capaian) of an achievement, PermenPANRB 8/2021: domain.md §7.
+"""Converted value (nilai capaian) of an achievement, PermenPANRB 8/2021: docs/rules.md §7.
 
 The regulation converts an achievement in percent into a value on a 0–120 scale by bands:
 
@@ -14,7 +14,7 @@ exactly 100     109, or 120 when 100 % is the most attainable (``max_is_100``)
 ==============  =====================================================================
 
 The bands are written for whole percentages. For the values between them (decisions, since
-domain.md is silent) the function stays total and never decreasing:
+docs/rules.md is silent) the function stays total and never decreasing:
 
 * 59 < c < 80 uses 50 + (c − 60) and 80 ≤ c < 100 uses 70 + (c − 80): both are the line c − 10,
   which meets the 0–59 band at 59 (value 49), so 59.5 → 49.5 and 99.5 → 89.5.
@@ -22,7 +22,7 @@ domain.md is silent) the function stays total and never decreasing:
   (101, 110), so 100.4 → 109.4.
 * The one jump is the regulation's own: 99.9… → 89.9…, but 100 → 109.
 
-Only for suggesting a results rating from evidence, never to set it (domain.md §7).
+Only for suggesting a results rating from evidence, never to set it (docs/rules.md §7).
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ from decimal import Decimal, localcontext
 from scoring.explain import Explanation, Step
 from scoring.numbers import CONTEXT, Number, plain, to_decimal
 
-SOURCE = "PermenPANRB 8/2021, konversi capaian ke nilai; domain.md §7"
+SOURCE = "PermenPANRB 8/2021, konversi capaian ke nilai; docs/rules.md §7"
 
 _HUNDRED = Decimal(100)
 _AT_100 = Decimal(109)
@@ -44,7 +44,7 @@ _MAX = Decimal(120)
 class UpperBand:
     """The 101–110 % band: a straight line from (start, start_nilai) to (end, end_nilai).
 
-    domain.md §7 marks its shape [unverified]; the default reads "101–110 % → 110 to 120" as the
+    docs/rules.md §7 calls its shape our reading; the default reads "101–110 % → 110 to 120" as the
     line through its two stated end points (slope 10/9). Beyond ``end`` the value is 120.
     """
 

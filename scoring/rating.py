@@ -1,4 +1,4 @@
-"""Ratings and the predikat (official result) of PermenPANRB 6/2022: domain.md §3, §4 and §10.
+"""Ratings and the predikat (official result) of PermenPANRB 6/2022: docs/rules.md §3, §4 and §10.
 
 The rater gives two ratings: *hasil kerja* (work results) and *perilaku kerja* (behaviour, the
 seven BerAKHLAK values). The *predikat* follows from the two by a fixed matrix. A unit (OPD or
@@ -16,9 +16,9 @@ from types import MappingProxyType
 
 from scoring.explain import Explanation, Step
 
-SOURCE_MATRIX = "PermenPANRB 6/2022, matriks predikat kinerja pegawai; domain.md §3"
-SOURCE_HEAD_OF_UNIT = "domain.md §3: head of unit adopts the unit's result (mapping [unverified])"
-SOURCE_ANGKA_KREDIT = "domain.md §10: credit points for functional posts (PermenPANRB 1/2023)"
+SOURCE_MATRIX = "PermenPANRB 6/2022, matriks predikat kinerja pegawai; docs/rules.md §3"
+SOURCE_HEAD_OF_UNIT = "docs/rules.md §3: head of unit adopts the unit's result (our mapping)"
+SOURCE_ANGKA_KREDIT = "docs/rules.md §10: credit points for functional posts (PermenPANRB 1/2023)"
 
 
 @total_ordering
@@ -118,7 +118,7 @@ PREDIKAT_MATRIX: Mapping[tuple[Rating, Rating], Predikat] = MappingProxyType(
         (Rating.BELOW, Rating.ABOVE): Predikat.BUTUH_PERBAIKAN,
     }
 )
-"""The matrix of domain.md §3, keyed by (hasil kerja, perilaku kerja)."""
+"""The matrix of docs/rules.md §3, keyed by (hasil kerja, perilaku kerja)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,7 +126,7 @@ class PredikatResult:
     """A predikat with the matrix cell that gave it.
 
     ``needs_written_reason`` is true when behaviour is rated below: the result is then capped at
-    Kurang/Misconduct and the rating must carry a written reason and evidence (domain.md §3).
+    Kurang/Misconduct and the rating must carry a written reason and evidence (docs/rules.md §3).
     """
 
     predikat: Predikat
@@ -135,7 +135,7 @@ class PredikatResult:
 
 
 def predikat(hasil: Rating, perilaku: Rating) -> Predikat:
-    """Return the predikat for a results rating and a behaviour rating (domain.md §3)."""
+    """Return the predikat for a results rating and a behaviour rating (docs/rules.md §3)."""
     _require_rating(hasil, "hasil")
     _require_rating(perilaku, "perilaku")
     return PREDIKAT_MATRIX[(hasil, perilaku)]
@@ -187,7 +187,7 @@ DEFAULT_HEAD_OF_UNIT_RATING: Mapping[OrgPredikat, Rating] = MappingProxyType(
         OrgPredikat.SANGAT_KURANG: Rating.BELOW,
     }
 )
-"""Unit predikat → head of unit's results rating; domain.md §3 marks it [unverified]."""
+"""Unit predikat → head of unit's results rating; docs/rules.md §3: our choice, configurable."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -201,7 +201,7 @@ class RatingResult:
 def hasil_from_unit(
     unit: OrgPredikat, mapping: Mapping[OrgPredikat, Rating] = DEFAULT_HEAD_OF_UNIT_RATING
 ) -> Rating:
-    """Return the results rating a head of unit adopts from the unit's predikat (domain.md §3)."""
+    """The results rating a head of unit adopts from the unit's predikat (docs/rules.md §3)."""
     return explain_hasil_from_unit(unit, mapping).rating
 
 

@@ -1,4 +1,6 @@
-"""Citizen satisfaction index (IKM, indeks kepuasan masyarakat), PermenPANRB 14/2017: domain.md §8.
+"""Citizen satisfaction index (IKM, indeks kepuasan masyarakat), PermenPANRB 14/2017.
+
+The rules are those of docs/rules.md §8.
 
 A public service unit surveys its users (SKM, survei kepuasan masyarakat): each respondent scores
 nine items (unsur) from 1 (poor) to 4 (very good). Per item the NRR (nilai rata-rata, average) is
@@ -8,7 +10,7 @@ the sum of its scores over the number of respondents; the IKM is the weighted su
 Precision: the arithmetic is exact (``Fraction``). ``ikm_unit`` is rounded half-up to two
 decimals and the grade is read from that rounded value, so 88.305 → 88.31 → A. ``nrr`` and ``ikm``
 are given as ``Decimal`` with 28 significant digits, for display only. Weights are the exact 1/9
-of domain.md §8, not the rounded 0.11 some spreadsheets use.
+of docs/rules.md §8, not the rounded 0.11 some spreadsheets use.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from scoring.numbers import (
     to_fraction,
 )
 
-SOURCE = "PermenPANRB 14/2017, indeks kepuasan masyarakat; domain.md §8"
+SOURCE = "PermenPANRB 14/2017, indeks kepuasan masyarakat; docs/rules.md §8"
 
 IKM_ITEMS: tuple[str, ...] = (
     "Persyaratan",

@@ -1,4 +1,4 @@
-"""Suggesting a results rating (hasil kerja) from measured indicators: domain.md §3 and §7.
+"""Suggesting a results rating (hasil kerja) from measured indicators: docs/rules.md §3 and §7.
 
 A suggestion helps the rater weigh the evidence; it is never the official rating (§7). Each
 indicator with a realisation gets its achievement (capaian, :mod:`scoring.achievement`) and a level:
@@ -8,7 +8,7 @@ indicator with a realisation gets its achievement (capaian, :mod:`scoring.achiev
 * below when capaian < 100 − ``policy.below_margin`` (default margin 10 points, so under 90 %);
 * meets otherwise.
 
-The levels are then combined as domain.md §3 guides, counting each indicator once, main (utama)
+The levels are then combined as docs/rules.md §3 guides, counting each indicator once, main (utama)
 and additional (tambahan) alike unless ``policy.count_tambahan`` is false:
 
 1. with ``policy.main_below_is_below`` (off by default), any main indicator below → below;
@@ -33,7 +33,7 @@ from scoring.explain import Explanation, Step
 from scoring.numbers import to_decimal
 from scoring.rating import Rating
 
-SOURCE = "domain.md §3 (guidance on the results rating) and §7 (PermenPANRB 8/2021 capaian)"
+SOURCE = "docs/rules.md §3 (guidance on the results rating) and §7 (PermenPANRB 8/2021 capaian)"
 _ABOVE, _MEETS, _BELOW = Rating.ABOVE, Rating.MEETS, Rating.BELOW
 
 
@@ -172,7 +172,7 @@ def _level(indicator: Indicator, above_from: Decimal, below_under: Decimal) -> I
 def _combine(
     counted: list[Rating | None], main_below: bool, policy: SuggestionPolicy
 ) -> tuple[Rating, str]:
-    """Return the suggested rating and a stable reason key, following domain.md §3.
+    """Return the suggested rating and a stable reason key, following docs/rules.md §3.
 
     ``counted`` are the levels of the counted indicators; ``main_below``: one of them is a main
     indicator below expectation.

@@ -216,7 +216,7 @@ async def test_confirmation_shows_the_achievement_it_would_give(
     typed: str,
     shown: str,
 ) -> None:
-    """Capaian follows the indicator's direction (domain.md §7), rounded half-up, decimal comma."""
+    """Capaian follows the indicator's direction (rules §7), rounded half-up, decimal comma."""
     team = await ev.team(db)
     await ev.target(db, team.sari, team.cycle, value=value, direction=direction, low=low, high=high)
     await _to_files_step(app, recorder, typed)

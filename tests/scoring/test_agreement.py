@@ -185,7 +185,7 @@ def test_alpha_does_not_depend_on_order(items: list[list[int | None]], rng: rand
 
 
 def test_feedback_items_are_ratee_value_pairs_without_self() -> None:
-    """domain.md §6: an item is one ratee on one value; self-assessments are left out."""
+    """docs/rules.md §6: an item is one ratee on one value; self-assessments are left out."""
     peer = Relation.PEER
     responses = [
         FeedbackResponse(1, 10, peer, (1, 2, 3, 4, 5, 4, 3)),

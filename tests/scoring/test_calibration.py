@@ -1,4 +1,4 @@
-"""Rater effects: leniency, flags and calibrated aggregates of colleague feedback (domain.md §6)."""
+"""Rater effects: leniency, flags and calibrated aggregates of feedback (docs/rules.md §6)."""
 
 from __future__ import annotations
 
@@ -111,7 +111,7 @@ def test_per_value_figures_share_the_ratee_adjustment() -> None:
 
 
 def test_self_assessments_are_left_out() -> None:
-    """domain.md §6: the self-assessment is input, not a colleague's rating: not calibrated."""
+    """docs/rules.md §6: the self-assessment is input, not a colleague's rating: not calibrated."""
     base = [resp(1, 11, 5), resp(1, 12, 4), resp(2, 11, 3)]
     with_self = [*base, resp(11, 11, 1, relation=SELF)]
     assert calibrate(with_self).ratees == calibrate(base).ratees
@@ -247,7 +247,7 @@ def test_ratee_explanation_shows_only_aggregates() -> None:
 def test_shareable_only_when_anonymous_groups_are_large_enough(
     relations: tuple[Relation, ...], shareable: bool
 ) -> None:
-    """domain.md §6: a figure mixing 1–2 peers with the known superior is not for the ratee."""
+    """docs/rules.md §6: a figure mixing 1–2 peers with the known superior is not for the ratee."""
     responses = [resp(i, 50, 3 + i % 2, relation=rel) for i, rel in enumerate(relations, 1)]
     assert calibrate(responses).ratees[50].shareable is shareable
 

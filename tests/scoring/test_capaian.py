@@ -35,8 +35,8 @@ HIGHER, LOWER = Direction.HIGHER, Direction.LOWER
 @pytest.mark.parametrize(
     ("realisasi", "target", "direction", "one_decimal"),
     [
-        ("6.5", 7, LOWER, "107.1"),  # domain.md §7 worked example
-        (9, 8, LOWER, "87.5"),  # domain.md §7 worked example
+        ("6.5", 7, LOWER, "107.1"),  # docs/rules.md §7 worked example
+        (9, 8, LOWER, "87.5"),  # docs/rules.md §7 worked example
         (7, 7, LOWER, "100.0"),
         (0, 7, LOWER, "200.0"),
         (80, 100, HIGHER, "80.0"),
@@ -49,12 +49,12 @@ HIGHER, LOWER = Direction.HIGHER, Direction.LOWER
 def test_capaian_formula(
     realisasi: object, target: object, direction: Direction, one_decimal: str
 ) -> None:
-    """domain.md §7: higher is realisasi/target×100; lower is (2 − realisasi/target)×100."""
+    """docs/rules.md §7: higher is realisasi/target×100; lower is (2 − realisasi/target)×100."""
     assert round_half_up(capaian(realisasi, target, direction), 1) == D(one_decimal)  # type: ignore[arg-type]
 
 
 def test_capaian_keeps_full_precision() -> None:
-    """domain.md §7: capaian is exact to 28 digits; rounding is only for display."""
+    """docs/rules.md §7: capaian is exact to 28 digits; rounding is only for display."""
     assert capaian("6.5", 7, LOWER) == D("107.1428571428571428571428571")
     assert round_half_up(capaian("6.5", 7, LOWER)) == D("107.14")
 
@@ -67,12 +67,12 @@ def test_capaian_ignores_the_callers_decimal_context() -> None:
 
 
 def test_capaian_of_an_exact_hit_reads_100() -> None:
-    """domain.md §7: 7 of a target "7.0" is shown as 100, not 1.0E+2."""
+    """docs/rules.md §7: 7 of a target "7.0" is shown as 100, not 1.0E+2."""
     assert str(capaian(7, "7.0")) == "100"
 
 
 def test_lower_is_better_beyond_twice_the_target_is_floored_at_zero() -> None:
-    """domain.md §7 (decision: silent on it): (2 − 20/7)×100 < 0 is reported as 0 %."""
+    """docs/rules.md §7 (decision: silent on it): (2 − 20/7)×100 < 0 is reported as 0 %."""
     result = explain_capaian(20, 7, LOWER)
     assert result.capaian == 0
     steps = {step.key: step.value for step in result.explanation.steps}
@@ -82,7 +82,7 @@ def test_lower_is_better_beyond_twice_the_target_is_floored_at_zero() -> None:
 
 
 def test_capaian_explanation() -> None:
-    """domain.md §7: the explanation names the direction, the formula and the inputs."""
+    """docs/rules.md §7: the explanation names the direction, the formula and the inputs."""
     explanation = explain_capaian("6.5", 7, LOWER).explanation
     assert explanation.rule == "capaian.lower"
     assert explanation.inputs == {"realisasi": D("6.5"), "target": D(7)}
@@ -91,7 +91,7 @@ def test_capaian_explanation() -> None:
 
 
 def test_higher_is_better_explanation() -> None:
-    """domain.md §7: a higher-is-better capaian explains its formula and keeps its raw value."""
+    """docs/rules.md §7: a higher-is-better capaian explains its formula and keeps its raw value."""
     result = explain_capaian(80, 100)
     assert result.explanation.rule == "capaian.higher"
     assert [s.value for s in result.explanation.steps] == ["realisasi / target × 100", D(80)]
@@ -110,7 +110,7 @@ def test_higher_is_better_explanation() -> None:
     ],
 )
 def test_capaian_range(realisasi: int, low: int, high: int, expected: str, where: str) -> None:
-    """domain.md §7: a range compares with the upper bound above it, the lower bound below it."""
+    """docs/rules.md §7: a range compares with the upper bound above it, the lower one below."""
     assert capaian_range(realisasi, low, high) == D(expected)
     assert explain_capaian_range(realisasi, low, high).explanation.steps[0].note == where
 
@@ -134,7 +134,7 @@ def test_capaian_range(realisasi: int, low: int, high: int, expected: str, where
     ],
 )
 def test_capaian_refuses_bad_input(call: object, error: type[Exception], message: str) -> None:
-    """domain.md §7: zero/negative targets, negative realisation, bad ranges and floats fail."""
+    """docs/rules.md §7: zero/negative targets, negative realisation, bad ranges and floats fail."""
     with pytest.raises(error, match=message):
         call()  # type: ignore[operator]
 
@@ -153,21 +153,21 @@ targets = st.decimals(min_value=D("0.001"), max_value=10_000, places=3)
 
 @given(realisations, realisations, targets)
 def test_more_realisation_never_lowers_higher_is_better(a: D, b: D, target: D) -> None:
-    """domain.md §7: higher is better: a larger realisation never gives a smaller capaian."""
+    """docs/rules.md §7: higher is better: a larger realisation never gives a smaller capaian."""
     low, high = min(a, b), max(a, b)
     assert capaian(low, target, HIGHER) <= capaian(high, target, HIGHER)
 
 
 @given(realisations, realisations, targets)
 def test_more_realisation_never_raises_lower_is_better(a: D, b: D, target: D) -> None:
-    """domain.md §7: lower is better: a larger realisation never gives a larger capaian."""
+    """docs/rules.md §7: lower is better: a larger realisation never gives a larger capaian."""
     low, high = min(a, b), max(a, b)
     assert capaian(low, target, LOWER) >= capaian(high, target, LOWER) >= 0
 
 
 @given(realisations, realisations, targets, targets)
 def test_range_capaian_never_decreases(a: D, b: D, t1: D, t2: D) -> None:
-    """domain.md §7: against a range, a larger realisation never gives a smaller capaian."""
+    """docs/rules.md §7: against a range, a larger realisation never gives a smaller capaian."""
     low, high = min(a, b), max(a, b)
     lo, hi = min(t1, t2), max(t1, t2)
     assert capaian_range(low, lo, hi) <= capaian_range(high, lo, hi)
@@ -191,7 +191,7 @@ def test_range_capaian_is_the_explained_figure(real: D, t1: D, t2: D) -> None:
 
 
 NILAI = [
-    # capaian, nilai, band — domain.md §7 bands at their edges and in the gaps between them
+    # capaian, nilai, band — docs/rules.md §7 bands at their edges and in the gaps between them
     ("0", "0", "0_to_59"),
     ("59", "49", "0_to_59"),
     ("59.5", "49.5", "60_to_79"),
@@ -213,13 +213,13 @@ NILAI = [
 
 @pytest.mark.parametrize(("percent", "expected", "band"), NILAI)
 def test_nilai_capaian_bands(percent: str, expected: str, band: str) -> None:
-    """domain.md §7 (PermenPANRB 8/2021): each conversion band at its edges and in the gaps."""
+    """docs/rules.md §7 (PermenPANRB 8/2021): each conversion band at its edges and in the gaps."""
     assert nilai_capaian(percent) == D(expected)
     assert explain_nilai_capaian(percent).explanation.steps[0].value == band
 
 
 def test_nilai_capaian_lowest_band_is_proportional() -> None:
-    """domain.md §7: 0–59 % converts as capaian / 59 × 49."""
+    """docs/rules.md §7: 0–59 % converts as capaian / 59 × 49."""
     assert nilai_capaian(30) == fraction_to_decimal(Fraction(30 * 49, 59))
 
 
@@ -227,12 +227,12 @@ def test_nilai_capaian_lowest_band_is_proportional() -> None:
     ("percent", "expected"), [("99", "89"), ("99.9", "89.9"), ("100", "120"), ("130", "120")]
 )
 def test_nilai_capaian_when_100_is_the_most_attainable(percent: str, expected: str) -> None:
-    """domain.md §7: exactly 100 % converts to 120 when 100 % is the most attainable."""
+    """docs/rules.md §7: exactly 100 % converts to 120 when 100 % is the most attainable."""
     assert nilai_capaian(percent, max_is_100=True) == D(expected)
 
 
 def test_nilai_capaian_upper_band_is_configurable() -> None:
-    """domain.md §7 [unverified shape]: the 101–110 band's end points can be moved."""
+    """docs/rules.md §7 [unverified shape]: the 101–110 band's end points can be moved."""
     band = UpperBand(start=D("100.5"), start_nilai=D(110), end=D(120), end_nilai=D(120))
     assert nilai_capaian("100", upper_band=band) == 109
     assert nilai_capaian("100.25", upper_band=band) == D("109.5")
@@ -253,19 +253,19 @@ def test_nilai_capaian_upper_band_is_configurable() -> None:
     ],
 )
 def test_upper_band_must_keep_the_value_monotone(fields: dict[str, D]) -> None:
-    """domain.md §7: an upper band that would make the value fall is refused."""
+    """docs/rules.md §7: an upper band that would make the value fall is refused."""
     with pytest.raises(ValueError, match="need"):
         UpperBand(**fields)
 
 
 def test_nilai_capaian_refuses_negative_capaian() -> None:
-    """domain.md §7: an achievement is never negative."""
+    """docs/rules.md §7: an achievement is never negative."""
     with pytest.raises(ValueError, match="cannot be negative"):
         nilai_capaian("-0.1")
 
 
 def test_nilai_capaian_explanation() -> None:
-    """domain.md §7: the explanation gives the band, the formula and the inputs."""
+    """docs/rules.md §7: the explanation gives the band, the formula and the inputs."""
     explanation = explain_nilai_capaian("105", max_is_100=False).explanation
     assert explanation.inputs == {"capaian": D(105), "max_is_100": False}
     assert explanation.steps[1].value == "110 + (capaian − 101) × 10 / 9"
@@ -277,7 +277,7 @@ percents = st.decimals(min_value=0, max_value=300, places=4)
 
 @given(percents, percents, st.booleans())
 def test_nilai_capaian_is_monotone_and_bounded(a: D, b: D, max_is_100: bool) -> None:
-    """domain.md §7: more achievement never converts to less, and values stay within 0–120."""
+    """docs/rules.md §7: more achievement never converts to less, and values stay within 0–120."""
     low, high = min(a, b), max(a, b)
     low_value = nilai_capaian(low, max_is_100=max_is_100)
     high_value = nilai_capaian(high, max_is_100=max_is_100)
@@ -295,7 +295,7 @@ def test_nilai_capaian_is_monotone_and_bounded(a: D, b: D, max_is_100: bool) -> 
     ],
 )
 def test_round_half_up(value: D, places: int, expected: D) -> None:
-    """domain.md §7/§8: shown values are rounded half-up (88.305 → 88.31, 2.5 → 3)."""
+    """docs/rules.md §7/§8: shown values are rounded half-up (88.305 → 88.31, 2.5 → 3)."""
     assert round_half_up(value, places) == expected
     assert str(round_half_up(value, places)) == str(expected)
 
@@ -305,7 +305,7 @@ def test_round_half_up(value: D, places: int, expected: D) -> None:
     [(Fraction(88305, 1000), 2, "88.31"), (Fraction(1, 3), 2, "0.33"), (Fraction(5, 2), 0, "3")],
 )
 def test_round_fraction_half_up(value: Fraction, places: int, expected: str) -> None:
-    """domain.md §8: exact values round half-up to the stated decimals."""
+    """docs/rules.md §8: exact values round half-up to the stated decimals."""
     assert str(round_fraction_half_up(value, places)) == expected
 
 
@@ -336,12 +336,12 @@ def test_rounding_refuses_negative_places(call: object) -> None:
     [("1/9", Fraction(1, 9)), (Fraction(2, 7), Fraction(2, 7)), ("0.25", Fraction(1, 4)), (1, 1)],
 )
 def test_to_fraction(value: object, expected: Fraction) -> None:
-    """domain.md §8: weights may be given as fractions, decimal text or integers, exactly."""
+    """docs/rules.md §8: weights may be given as fractions, decimal text or integers, exactly."""
     assert to_fraction(value, name="weight") == expected
 
 
 @pytest.mark.parametrize("value", ["1/0", "a/b"])
 def test_to_fraction_refuses_bad_text(value: str) -> None:
-    """domain.md §8: a weight that is not a fraction is refused with its name."""
+    """docs/rules.md §8: a weight that is not a fraction is refused with its name."""
     with pytest.raises(ValueError, match="weight is not a fraction"):
         to_fraction(value, name="weight")

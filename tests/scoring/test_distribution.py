@@ -63,7 +63,7 @@ CASES = [
 def test_each_rule_on_both_sides_of_its_threshold(
     unit: OrgPredikat, employees: list[Predikat], breached: str | None
 ) -> None:
-    """domain.md §4 (SE MenPANRB 3/2023): each rule holds at its limit and breaks one past it."""
+    """docs/rules.md §4 (SE MenPANRB 3/2023): each rule holds at its limit, breaks one past it."""
     assert len(employees) == 10
     findings = check_distribution(unit, employees)
     assert rules(findings) == ([] if breached is None else [breached])
@@ -72,13 +72,13 @@ def test_each_rule_on_both_sides_of_its_threshold(
 
 @pytest.mark.parametrize(("sangat_baik", "breached"), [(14, False), (15, True)])
 def test_at_most_70_percent_is_exact_without_rounding(sangat_baik: int, breached: bool) -> None:
-    """domain.md §4: 14 of 20 is exactly 70 % (allowed); 15 of 20 is 75 % (a breach)."""
+    """docs/rules.md §4: 14 of 20 is exactly 70 % (allowed); 15 of 20 is 75 % (a breach)."""
     findings = check_distribution(IST, staff(sb=sangat_baik, b=20 - sangat_baik))
     assert bool(findings) is breached
 
 
 def test_breach_reports_counts_and_shares() -> None:
-    """domain.md §4: a breach gives the rule, the count, the share found and the share allowed."""
+    """docs/rules.md §4: a breach gives the rule, the count, the share found and allowed."""
     (finding,) = check_distribution(IST, staff(sb=19, b=8))
     assert finding.rule == "istimewa.sangat_baik_at_most_70"
     assert finding.groups == (SB,)
@@ -90,7 +90,7 @@ def test_breach_reports_counts_and_shares() -> None:
 
 
 def test_at_least_one_breach_names_both_groups() -> None:
-    """domain.md §4: a Baik unit needs at least one Butuh Perbaikan or Kurang/Misconduct."""
+    """docs/rules.md §4: a Baik unit needs at least one Butuh Perbaikan or Kurang/Misconduct."""
     (finding,) = check_distribution(BAIK, staff(sb=4, b=6))
     assert finding.groups == (BP, K)
     assert (finding.count, finding.required, finding.share_allowed) == (0, 1, None)
@@ -101,13 +101,13 @@ def test_at_least_one_breach_names_both_groups() -> None:
     ("tie_is_largest", "expected"), [(True, []), (False, ["istimewa.sangat_baik_largest"])]
 )
 def test_a_tie_for_largest_group(tie_is_largest: bool, expected: list[str]) -> None:
-    """domain.md §4 [unverified]: a tie counts as the largest group unless told otherwise."""
+    """docs/rules.md §4 [unverified]: a tie counts as the largest group unless told otherwise."""
     findings = check_distribution(IST, staff(sb=5, b=5), tie_is_largest=tie_is_largest)
     assert rules(findings) == expected
 
 
 def test_a_small_unit_is_not_judged_by_percentages() -> None:
-    """domain.md §4 [unverified]: under 10 people the percentage rules give way to one finding."""
+    """docs/rules.md §4 (our choice): under 10 people the % rules give way to one finding."""
     findings = check_distribution(IST, staff(sb=9))
     assert [(f.kind, f.rule) for f in findings] == [(FindingKind.TOO_SMALL, "too_small")]
     (finding,) = findings
@@ -116,7 +116,7 @@ def test_a_small_unit_is_not_judged_by_percentages() -> None:
 
 
 def test_a_small_unit_is_still_checked_by_counts() -> None:
-    """domain.md §4: "largest", "at least one" and "none" need no percentage: checked always."""
+    """docs/rules.md §4: "largest", "at least one" and "none" need no percentage: checked always."""
     assert rules(check_distribution(BAIK, staff(sb=1, b=2))) == [
         "too_small",
         "baik.butuh_perbaikan_or_kurang_at_least_one",
@@ -132,21 +132,21 @@ def test_a_small_unit_is_still_checked_by_counts() -> None:
 
 
 def test_an_empty_unit_is_too_small() -> None:
-    """domain.md §4: a unit with nobody appraised has no shares to report."""
+    """docs/rules.md §4: a unit with nobody appraised has no shares to report."""
     findings = check_distribution(BAIK, [])
     assert rules(findings) == ["too_small", "baik.butuh_perbaikan_or_kurang_at_least_one"]
     assert findings[1].share_found is None
 
 
 def test_the_size_threshold_is_configurable() -> None:
-    """domain.md §4 [unverified]: a regency may judge percentages from a smaller size."""
+    """docs/rules.md §4 [unverified]: a regency may judge percentages from a smaller size."""
     assert rules(check_distribution(IST, staff(sb=4, b=1), min_size=5)) == [
         "istimewa.sangat_baik_at_most_70"
     ]
 
 
 def test_explanation_lists_every_rule_and_its_verdict() -> None:
-    """domain.md §4: the explanation shows the counts and each rule met, breached or not judged."""
+    """docs/rules.md §4: the explanation shows the counts and each rule: met, breached, unjudged."""
     result = explain_distribution(KUR, staff(sb=1, k=2))
     steps = {step.key: step.value for step in result.explanation.steps}
     assert steps["counts"] == (
@@ -164,7 +164,7 @@ def test_explanation_lists_every_rule_and_its_verdict() -> None:
 
 
 def test_every_unit_predikat_has_rules() -> None:
-    """domain.md §4: the table has rules for all five unit predikat."""
+    """docs/rules.md §4: the table has rules for all five unit predikat."""
     assert set(DISTRIBUTION_RULES) == set(OrgPredikat)
 
 
@@ -181,7 +181,7 @@ def test_every_unit_predikat_has_rules() -> None:
 def test_bad_input_is_refused(
     unit: object, employees: list[object], min_size: object, error: type[Exception], message: str
 ) -> None:
-    """domain.md §4: a unit predikat, employees' predikat and a size of at least 1 are required."""
+    """docs/rules.md §4: a unit predikat, employees' predikat and a size ≥ 1 are required."""
     with pytest.raises(error, match=message):
         check_distribution(unit, employees, min_size=min_size)  # type: ignore[arg-type]
 
@@ -194,7 +194,7 @@ def test_bad_input_is_refused(
 def test_findings_do_not_depend_on_order(
     unit: OrgPredikat, employees: list[Predikat], rng: object
 ) -> None:
-    """domain.md §4: a distribution is about counts; the order of employees changes nothing."""
+    """docs/rules.md §4: a distribution is about counts; the order of employees changes nothing."""
     shuffled = list(employees)
     rng.shuffle(shuffled)  # type: ignore[attr-defined]
     first, second = check_distribution(unit, employees), check_distribution(unit, shuffled)

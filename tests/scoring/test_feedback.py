@@ -1,4 +1,4 @@
-"""Multi-rater feedback aggregation with anonymity for peers and subordinates (domain.md §6)."""
+"""Multi-rater feedback aggregation with anonymity for peers and subordinates (docs/rules.md §6)."""
 
 from __future__ import annotations
 
@@ -49,7 +49,7 @@ def team() -> list[FeedbackResponse]:
 
 
 def test_response_from_a_mapping_keeps_berakhlak_order() -> None:
-    """domain.md §3: scores are stored in the seven values' official order."""
+    """docs/rules.md §3: scores are stored in the seven values' official order."""
     scores = {v: i + 1 if i < 5 else 3 for i, v in enumerate(reversed(VALUES))}
     response = FeedbackResponse.of(1, 2, PEER, scores)
     assert response.score(Berakhlak.KOLABORATIF) == 1
@@ -71,13 +71,13 @@ def test_response_from_a_mapping_keeps_berakhlak_order() -> None:
 def test_invalid_responses_are_refused(
     scores: tuple[int, ...], relation: Relation, rater: int, message: str
 ) -> None:
-    """domain.md §6: seven scores on the 1–5 scale; self-assessment only by the ratee."""
+    """docs/rules.md §6: seven scores on the 1–5 scale; self-assessment only by the ratee."""
     with pytest.raises(ValueError, match=message):
         FeedbackResponse(rater, RATEE, relation, scores)
 
 
 def test_a_response_missing_a_value_is_refused() -> None:
-    """domain.md §3: the form rates all seven values."""
+    """docs/rules.md §3: the form rates all seven values."""
     with pytest.raises(ValueError, match="not scored"):
         FeedbackResponse.of(1, RATEE, PEER, {Berakhlak.LOYAL: 4})
 
@@ -105,7 +105,7 @@ def test_trimmed_mean_table(values: list[float], trim: float, expected: float) -
 
 
 def test_small_anonymous_group_is_hidden_and_counted() -> None:
-    """domain.md §6: two subordinates are fewer than 3: count shown, figures hidden."""
+    """docs/rules.md §6: two subordinates are fewer than 3: count shown, figures hidden."""
     summary = aggregate_feedback(team(), ratee=RATEE)
     sub = summary.groups[SUB]
     assert (sub.status, sub.responses, sub.figures) == (GroupStatus.HIDDEN, 2, None)
@@ -119,7 +119,7 @@ def test_small_anonymous_group_is_hidden_and_counted() -> None:
 
 
 def test_shown_groups_use_the_trimmed_mean() -> None:
-    """domain.md §6: peers (3) shown as trimmed means; superior and self are not anonymous."""
+    """docs/rules.md §6: peers (3) shown as trimmed means; superior and self are not anonymous."""
     summary = aggregate_feedback(team(), ratee=RATEE)
     peers = summary.groups[PEER].figures
     assert peers is not None
@@ -176,7 +176,7 @@ def test_others_combine_shown_anonymous_groups_with_equal_weights_by_default() -
 def test_configured_weights_are_normalised_over_shown_groups(
     weights: dict[Relation, float | Decimal], expected: dict[Relation, float]
 ) -> None:
-    """domain.md §6: weights are configurable; a hidden group's weight is never used."""
+    """docs/rules.md §6: weights are configurable; a hidden group's weight is never used."""
     summary = aggregate_feedback(team(), ratee=RATEE, min_group=2, weights=weights)
     assert dict(summary.weights) == pytest.approx(expected)
     hidden = aggregate_feedback(team(), ratee=RATEE, weights=weights)  # subordinates: 2 < 3
@@ -219,7 +219,7 @@ def test_all_identical_scores() -> None:
 
 
 def test_threshold_is_a_parameter() -> None:
-    """domain.md §6: with min_group=2 the two subordinates are shown."""
+    """docs/rules.md §6: with min_group=2 the two subordinates are shown."""
     summary = aggregate_feedback(team(), ratee=RATEE, min_group=2)
     assert summary.groups[SUB].status is GroupStatus.SHOWN
     assert set(summary.weights) == {PEER, SUB}
@@ -305,7 +305,7 @@ def test_the_superiors_answer_never_moves_the_others_figure(
 def test_the_anonymity_threshold_is_never_crossed(
     responses: list[FeedbackResponse], replacement: tuple[int, ...], min_group: int
 ) -> None:
-    """domain.md §6: a small peer or subordinate group shows no figure and moves no figure."""
+    """docs/rules.md §6: a small peer or subordinate group shows no figure and moves no figure."""
     summary = aggregate_feedback(responses, ratee=RATEE, min_group=min_group)
     for rel in ANONYMOUS:
         group = summary.groups[rel]

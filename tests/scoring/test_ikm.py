@@ -1,4 +1,4 @@
-"""Citizen satisfaction index (IKM/SKM), PermenPANRB 14/2017: domain.md §8."""
+"""Citizen satisfaction index (IKM/SKM), PermenPANRB 14/2017: docs/rules.md §8."""
 
 from __future__ import annotations
 
@@ -35,14 +35,14 @@ def survey(respondents: int, total: int) -> list[list[int]]:
 
 
 def test_nine_items_in_the_regulations_order() -> None:
-    """domain.md §8: the survey has nine items, requirements first and facilities last."""
+    """docs/rules.md §8: the survey has nine items, requirements first and facilities last."""
     assert len(IKM_ITEMS) == 9
     assert IKM_ITEMS[0] == "Persyaratan"
     assert IKM_ITEMS[-1] == "Sarana dan prasarana"
 
 
 def test_nrr_ikm_and_unit_value() -> None:
-    """domain.md §8: NRR = item sum / respondents; IKM = Σ NRR × 1/9; unit = IKM × 25."""
+    """docs/rules.md §8: NRR = item sum / respondents; IKM = Σ NRR × 1/9; unit = IKM × 25."""
     result = ikm([[4] * 9, [3] * 9, [2, 3, 4, 1, 2, 3, 4, 3, 3]])
     assert result.respondents == 3
     assert result.nrr[0] == 3
@@ -57,7 +57,7 @@ def test_nrr_ikm_and_unit_value() -> None:
 
 
 GRADE_EDGES = [
-    # exact unit IKM, rounded, grade — domain.md §8 table at each band edge
+    # exact unit IKM, rounded, grade — docs/rules.md §8 table at each band edge
     ("100", "100.00", "A"),
     ("88.31", "88.31", "A"),
     ("88.305", "88.31", "A"),  # half-up: half-even or truncation would say 88.30 → B
@@ -77,7 +77,7 @@ GRADE_EDGES = [
 def test_grade_is_read_from_the_half_up_rounded_unit_value(
     exact: str, rounded: str, grade: str
 ) -> None:
-    """domain.md §8: 88.31–100 A, 76.61–88.30 B, 65.00–76.60 C, 25.00–64.99 D, after rounding."""
+    """docs/rules.md §8: 88.31–100 A, 76.61–88.30 B, 65.00–76.60 C, 25.00–64.99 D, rounded."""
     responses, weights = weighted_to(exact)
     result = ikm(responses, weights)
     assert str(result.ikm_unit) == rounded
@@ -98,7 +98,7 @@ def test_grade_is_read_from_the_half_up_rounded_unit_value(
 def test_equal_weight_surveys_near_the_edges(
     respondents: int, total: int, rounded: str, grade: str
 ) -> None:
-    """domain.md §8: real equal-weight surveys land on the right side of a grade edge."""
+    """docs/rules.md §8: real equal-weight surveys land on the right side of a grade edge."""
     result = ikm(survey(respondents, total))
     assert str(result.ikm_unit) == rounded
     assert result.grade == grade
@@ -109,13 +109,13 @@ def test_equal_weight_surveys_near_the_edges(
     [("A", "sangat baik"), ("B", "baik"), ("C", "kurang baik"), ("D", "tidak baik")],
 )
 def test_grade_meaning(grade: str, meaning: str) -> None:
-    """domain.md §8: each grade's meaning (mutu pelayanan)."""
+    """docs/rules.md §8: each grade's meaning (mutu pelayanan)."""
     assert IKM_GRADE_MEANING[grade] == meaning
 
 
 @pytest.mark.parametrize("value", ["24.99", "100.01", "0"])
 def test_grade_outside_25_to_100_is_refused(value: str) -> None:
-    """domain.md §8: a unit IKM lies between 25 and 100."""
+    """docs/rules.md §8: a unit IKM lies between 25 and 100."""
     with pytest.raises(ValueError, match="between 25 and 100"):
         ikm_grade(D(value))
 
@@ -134,7 +134,7 @@ def test_grade_outside_25_to_100_is_refused(value: str) -> None:
     ],
 )
 def test_bad_responses_are_refused(responses: list[list[object]], message: str) -> None:
-    """domain.md §8: each respondent gives nine whole-number scores from 1 to 4."""
+    """docs/rules.md §8: each respondent gives nine whole-number scores from 1 to 4."""
     with pytest.raises(ValueError, match=message):
         ikm(responses)  # type: ignore[arg-type]
 
@@ -150,19 +150,19 @@ def test_bad_responses_are_refused(responses: list[list[object]], message: str) 
     ],
 )
 def test_bad_weights_are_refused(weights: list[object], message: str) -> None:
-    """domain.md §8: a unit may re-weight, with nine weights ≥ 0 summing to exactly 1."""
+    """docs/rules.md §8: a unit may re-weight, with nine weights ≥ 0 summing to exactly 1."""
     with pytest.raises(ValueError, match=message):
         ikm([[3] * 9], weights)
 
 
 def test_float_weights_are_refused() -> None:
-    """domain.md §8: a float weight is refused (pass text or Fraction so the sum is exact)."""
+    """docs/rules.md §8: a float weight is refused (pass text or Fraction so the sum is exact)."""
     with pytest.raises(TypeError, match="not float"):
         ikm([[3] * 9], [1 / 9] * 9)
 
 
 def test_weights_as_text_decimals_and_fractions() -> None:
-    """domain.md §8: weights may mix text, Decimal, int and Fraction if the sum is exactly 1."""
+    """docs/rules.md §8: weights may mix text, Decimal, int and Fraction if the sum is exactly 1."""
     weights: list[object] = ["0.5", Decimal("0.25"), Fraction(1, 8), "1/8", 0, 0, 0, 0, 0]
     result = ikm([[4, 2, 1, 1, 3, 3, 3, 3, 3]], weights)
     assert result.ikm == D("2.75")
@@ -177,7 +177,7 @@ responses_strategy = st.lists(
 
 @given(responses_strategy, st.randoms(use_true_random=False))
 def test_ikm_does_not_depend_on_respondent_order(responses: list[list[int]], rng: object) -> None:
-    """domain.md §8: the IKM is an average: shuffling respondents changes nothing."""
+    """docs/rules.md §8: the IKM is an average: shuffling respondents changes nothing."""
     shuffled = list(responses)
     rng.shuffle(shuffled)  # type: ignore[attr-defined]
     first, second = ikm(responses), ikm(shuffled)
@@ -191,7 +191,7 @@ def test_ikm_does_not_depend_on_respondent_order(responses: list[list[int]], rng
 
 @given(responses_strategy)
 def test_unit_value_stays_within_25_and_100(responses: list[list[int]]) -> None:
-    """domain.md §8: the unit IKM lies in 25–100 and its grade agrees with the grade table."""
+    """docs/rules.md §8: the unit IKM lies in 25–100 and its grade agrees with the grade table."""
     result = ikm(responses)
     assert D(25) <= result.ikm_unit <= D(100)
     assert 1 <= result.ikm <= 4

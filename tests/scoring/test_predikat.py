@@ -1,4 +1,4 @@
-"""Ratings, the predikat matrix, the head-of-unit mapping and credit points (domain.md §3, §10)."""
+"""Ratings, the predikat matrix, the head-of-unit mapping, credit points (docs/rules.md §3, §10)."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ from scoring import (
 A, M, B = Rating.ABOVE, Rating.MEETS, Rating.BELOW
 
 MATRIX = [
-    # hasil, perilaku, predikat, reason (domain.md §3 table, rows = results)
+    # hasil, perilaku, predikat, reason (docs/rules.md §3 table, rows = results)
     (A, B, Predikat.KURANG_MISCONDUCT, "perilaku_below_caps"),
     (A, M, Predikat.BAIK, "at_least_meets"),
     (A, A, Predikat.SANGAT_BAIK, "both_above"),
@@ -40,7 +40,7 @@ MATRIX = [
 
 @pytest.mark.parametrize(("hasil", "perilaku", "expected", "reason"), MATRIX)
 def test_matrix_cell(hasil: Rating, perilaku: Rating, expected: Predikat, reason: str) -> None:
-    """domain.md §3 matrix (PermenPANRB 6/2022): each of the nine cells and why it holds."""
+    """docs/rules.md §3 matrix (PermenPANRB 6/2022): each of the nine cells and why it holds."""
     assert predikat(hasil, perilaku) is expected
     result = explain_predikat(hasil, perilaku)
     assert result.predikat is expected
@@ -56,7 +56,7 @@ def test_matrix_cell(hasil: Rating, perilaku: Rating, expected: Predikat, reason
 def test_raising_a_rating_never_lowers_the_predikat(
     low: Rating, high: Rating, other: Rating
 ) -> None:
-    """domain.md §3 matrix: a better results or behaviour rating never gives a worse predikat."""
+    """docs/rules.md §3: a better results or behaviour rating never gives a worse predikat."""
     low, high = min(low, high), max(low, high)
     assert predikat(low, other) <= predikat(high, other)
     assert predikat(other, low) <= predikat(other, high)
@@ -83,7 +83,7 @@ def test_raising_a_rating_never_lowers_the_predikat(
 def test_stable_value_and_indonesian_label(
     member: Rating | Predikat | OrgPredikat, value: str, label: str
 ) -> None:
-    """domain.md §3/§4: every level has a stable database value and the regulation's label."""
+    """docs/rules.md §3/§4: every level has a stable database value and the regulation's label."""
     assert member.value == value
     assert member.label == label
     assert type(member)(value) is member
@@ -110,7 +110,7 @@ def test_stable_value_and_indonesian_label(
     ],
 )
 def test_levels_are_ordered_lowest_first(ordered: list[Rating]) -> None:
-    """domain.md §3/§10: below < meets < above, and predikat in the order of the credit table."""
+    """docs/rules.md §3/§10: below < meets < above, and predikat in the credit table's order."""
     assert sorted([*ordered[1:], ordered[0]]) == ordered
     assert [member.rank for member in ordered] == list(range(len(ordered)))
     assert ordered[0] < ordered[-1]
@@ -120,14 +120,14 @@ def test_levels_are_ordered_lowest_first(ordered: list[Rating]) -> None:
 
 @pytest.mark.parametrize("other", [1, "sesuai_ekspektasi", Predikat.BAIK])
 def test_ratings_do_not_compare_with_other_types(other: object) -> None:
-    """domain.md §3: a rating is ordered only against ratings, never against numbers or text."""
+    """docs/rules.md §3: a rating is ordered only against ratings, never against numbers or text."""
     with pytest.raises(TypeError):
         _ = other > Rating.MEETS
 
 
 @pytest.mark.parametrize(("hasil", "perilaku"), [("above", A), (A, "below"), (None, A)])
 def test_predikat_refuses_what_is_not_a_rating(hasil: object, perilaku: object) -> None:
-    """domain.md §3: the matrix takes two Rating values; a string is a programming error."""
+    """docs/rules.md §3: the matrix takes two Rating values; a string is a programming error."""
     with pytest.raises(TypeError, match="must be a Rating"):
         predikat(hasil, perilaku)  # type: ignore[arg-type]
 
@@ -143,7 +143,7 @@ def test_predikat_refuses_what_is_not_a_rating(hasil: object, perilaku: object) 
     ],
 )
 def test_head_of_unit_default_mapping(unit: OrgPredikat, expected: Rating) -> None:
-    """domain.md §3 [unverified]: a head adopts Istimewa→above, Baik→meets, the rest→below."""
+    """docs/rules.md §3 [unverified]: a head adopts Istimewa→above, Baik→meets, the rest→below."""
     assert hasil_from_unit(unit) is expected
     result = explain_hasil_from_unit(unit)
     assert result.rating is expected
@@ -152,7 +152,7 @@ def test_head_of_unit_default_mapping(unit: OrgPredikat, expected: Rating) -> No
 
 
 def test_head_of_unit_mapping_is_configurable() -> None:
-    """domain.md §3 [unverified]: the regency may map Butuh Perbaikan to meets instead."""
+    """docs/rules.md §3 [unverified]: the regency may map Butuh Perbaikan to meets instead."""
     mapping = {**DEFAULT_HEAD_OF_UNIT_RATING, OrgPredikat.BUTUH_PERBAIKAN: Rating.MEETS}
     assert hasil_from_unit(OrgPredikat.BUTUH_PERBAIKAN, mapping) is Rating.MEETS
     assert (
@@ -172,7 +172,7 @@ def test_head_of_unit_mapping_is_configurable() -> None:
 def test_head_of_unit_mapping_errors(
     unit: object, mapping: object, error: type[Exception], message: str
 ) -> None:
-    """domain.md §3: an incomplete or mistyped head-of-unit mapping is refused, not guessed."""
+    """docs/rules.md §3: an incomplete or mistyped head-of-unit mapping is refused, not guessed."""
     with pytest.raises(error, match=message):
         hasil_from_unit(unit, mapping)  # type: ignore[arg-type]
 
@@ -188,13 +188,13 @@ def test_head_of_unit_mapping_errors(
     ],
 )
 def test_angka_kredit_percent(result: Predikat, percent: int) -> None:
-    """domain.md §10: credit points as a percentage of the functional post's annual coefficient."""
+    """docs/rules.md §10: credit points as a share of the functional post's annual coefficient."""
     assert angka_kredit_percent(result) == percent
     assert explain_angka_kredit_percent(result).explanation.outcome == percent
 
 
 def test_angka_kredit_refuses_a_non_predikat() -> None:
-    """domain.md §10: the credit table is keyed by Predikat only."""
+    """docs/rules.md §10: the credit table is keyed by Predikat only."""
     with pytest.raises(TypeError, match="expected a Predikat"):
         angka_kredit_percent("baik")  # type: ignore[arg-type]
 

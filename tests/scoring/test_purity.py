@@ -1,4 +1,7 @@
-"""The scoring package stays pure: standard library only, no I/O, no clock (style.md §3)."""
+"""The scoring package stays pure: standard library only, no I/O, no clock.
+
+See "Import directions" in docs/architecture.md.
+"""
 
 from __future__ import annotations
 
@@ -36,14 +39,14 @@ def parse(path: Path) -> ast.AST:
 
 
 def test_every_module_is_checked() -> None:
-    """design.md (import direction): the walk finds the package's modules, not an empty list."""
+    """The walk finds the package's modules, not an empty list."""
     names = {path.stem for path in MODULES}
     assert {"__init__", "explain", "rating", "achievement", "skm", "distribution"} <= names
 
 
 @pytest.mark.parametrize("path", MODULES, ids=lambda p: p.name)
 def test_imports_only_the_standard_library_and_scoring(path: Path) -> None:
-    """style.md §3: scoring imports nothing but the standard library and itself."""
+    """Scoring imports nothing but the standard library and itself."""
     for module, level in imported_modules(parse(path)):
         assert level > 0 or module == "scoring" or module in sys.stdlib_module_names, (
             f"{path.name} imports {module}"
@@ -52,7 +55,7 @@ def test_imports_only_the_standard_library_and_scoring(path: Path) -> None:
 
 @pytest.mark.parametrize("path", MODULES, ids=lambda p: p.name)
 def test_no_io_or_clock(path: Path) -> None:
-    """style.md §3: no I/O modules or calls and no reading the clock: time is an argument."""
+    """No I/O modules or calls and no reading the clock: time is an argument."""
     tree = parse(path)
     assert not {module for module, _ in imported_modules(tree)} & IO_MODULES, path.name
     for node in ast.walk(tree):
@@ -77,5 +80,5 @@ def test_no_io_or_clock(path: Path) -> None:
     ],
 )
 def test_the_import_walk_sees_every_form(source: str, expected: list[tuple[str, int]]) -> None:
-    """style.md §3: the purity check itself reads plain, dotted, relative and multiple imports."""
+    """The purity check itself reads plain, dotted, relative and multiple imports."""
     assert imported_modules(ast.parse(source)) == expected

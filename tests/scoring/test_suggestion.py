@@ -1,4 +1,4 @@
-"""Suggesting a results rating from measured indicators: domain.md §3 guidance and §7 capaian."""
+"""Suggesting a results rating from measured indicators: docs/rules.md §3 and §7 (capaian)."""
 
 from __future__ import annotations
 
@@ -43,14 +43,14 @@ def reason(indicators: list[Indicator], policy: SuggestionPolicy = DEFAULT) -> s
     [("101", A), ("100.99", M), ("100", M), ("90", M), ("89.99", B), ("0", B), ("250", A)],
 )
 def test_indicator_level_thresholds(percent: str, level: Rating) -> None:
-    """domain.md §7 (decision): above from 101 %, below under 90 % (margin 10), else meets."""
+    """docs/rules.md §7 (decision): above from 101 %, below under 90 % (margin 10), else meets."""
     (item,) = suggest_hasil([ind(percent)]).per_indicator
     assert item.capaian == D(percent)
     assert item.level is level
 
 
 CASES = [
-    # indicators (capaian %, utama), suggestion, reason — domain.md §3 guidance
+    # indicators (capaian %, utama), suggestion, reason — docs/rules.md §3 guidance
     ([("120", True), ("110", True), ("105", True)], A, "most_above_no_main_below"),
     ([("120", True), ("110", True), ("100", True)], A, "most_above_no_main_below"),
     ([("120", True), ("100", True), ("100", True)], M, "most_meets"),
@@ -67,7 +67,7 @@ CASES = [
 def test_suggestion_follows_the_guidance(
     indicators: list[tuple[str, bool]], expected: Rating, why: str
 ) -> None:
-    """domain.md §3: above if most above and no main below; below if most short; else meets."""
+    """docs/rules.md §3: above if most above and no main below; below if most short; else meets."""
     items = [ind(percent, utama=utama) for percent, utama in indicators]
     suggestion = suggest_hasil(items)
     assert suggestion.rating is expected
@@ -76,7 +76,7 @@ def test_suggestion_follows_the_guidance(
 
 
 def test_any_main_below_can_be_made_decisive() -> None:
-    """domain.md §3 (issue's stricter reading, off by default): any main indicator below → below."""
+    """docs/rules.md §3 (a stricter reading, off by default): any main indicator below → below."""
     items = [ind("120"), ind("120"), ind("120"), ind("50")]
     strict = SuggestionPolicy(main_below_is_below=True)
     assert suggest_hasil(items).rating is M
@@ -86,14 +86,14 @@ def test_any_main_below_can_be_made_decisive() -> None:
 
 
 def test_additional_indicators_can_be_left_out() -> None:
-    """domain.md §3: results are judged over all RHKs; a regency may count main ones only."""
+    """docs/rules.md §3: results are judged over all RHKs; a regency may count main ones only."""
     items = [ind("100"), ind("120", utama=False), ind("120", utama=False)]
     assert suggest_hasil(items).rating is A
     assert suggest_hasil(items, policy=SuggestionPolicy(count_tambahan=False)).rating is M
 
 
 def test_thresholds_are_configurable() -> None:
-    """domain.md §7 (decision): the above threshold and the below margin are policy."""
+    """docs/rules.md §7 (decision): the above threshold and the below margin are policy."""
     policy = SuggestionPolicy(above_from=D(110), below_margin=D(0))
     levels = [
         item.level for item in suggest_hasil([ind("105"), ind("99.9")], policy=policy).per_indicator
@@ -110,7 +110,7 @@ def test_thresholds_are_configurable() -> None:
     ],
 )
 def test_no_suggestion_without_main_evidence(indicators: list[Indicator], why: str) -> None:
-    """domain.md §3/§7 (decision): without a realised main indicator there is no suggestion."""
+    """docs/rules.md §3/§7 (decision): without a realised main indicator there is no suggestion."""
     suggestion = suggest_hasil(indicators)
     assert suggestion.rating is None
     assert suggestion.explanation.outcome is None
@@ -118,7 +118,7 @@ def test_no_suggestion_without_main_evidence(indicators: list[Indicator], why: s
 
 
 def test_pending_indicators_are_listed_not_counted() -> None:
-    """domain.md §2/§3: an indicator without a realisation yet is shown as pending."""
+    """docs/rules.md §2/§3: an indicator without a realisation yet is shown as pending."""
     items = [ind("120", name="laporan"), ind(None, name="survei")]
     suggestion = suggest_hasil(items)
     assert suggestion.rating is A
@@ -142,14 +142,14 @@ def test_pending_indicators_are_listed_not_counted() -> None:
     ],
 )
 def test_indicators_of_every_direction(indicator: Indicator, percent: str, level: Rating) -> None:
-    """domain.md §7: lower-is-better and range indicators use their own capaian formulas."""
+    """docs/rules.md §7: lower-is-better and range indicators use their own capaian formulas."""
     (item,) = suggest_hasil([indicator]).per_indicator
     assert item.capaian == D(percent)
     assert item.level is level
 
 
 def test_indicator_accepts_text_and_integers() -> None:
-    """domain.md §7: indicator numbers are normalised to Decimal when created."""
+    """docs/rules.md §7: indicator numbers are normalised to Decimal when created."""
     item = Indicator("x", "7", 6, Direction.LOWER)  # type: ignore[arg-type]
     assert (item.target, item.realisasi) == (D(7), D(6))
 
@@ -173,7 +173,7 @@ def test_indicator_accepts_text_and_integers() -> None:
 def test_bad_indicators_are_refused(
     fields: dict[str, object], error: type[Exception], message: str
 ) -> None:
-    """domain.md §7: a target must be positive, a range needs both bounds, realisation ≥ 0."""
+    """docs/rules.md §7: a target must be positive, a range needs both bounds, realisation ≥ 0."""
     with pytest.raises(error, match=message):
         Indicator("x", **fields)  # type: ignore[arg-type]
 
@@ -187,7 +187,7 @@ def test_bad_indicators_are_refused(
     ],
 )
 def test_bad_policies_are_refused(fields: dict[str, Any], message: str) -> None:
-    """domain.md §3: "above" must mean more than the target, and the margin 0 to under 100."""
+    """docs/rules.md §3: "above" must mean more than the target, and the margin 0 to under 100."""
     with pytest.raises(ValueError, match=message):
         SuggestionPolicy(**fields)
 
@@ -203,7 +203,7 @@ indicator_rows = st.lists(
 def test_more_realisation_never_lowers_the_suggestion(
     rows: list[tuple[D, bool]], data: st.DataObject, strict: bool
 ) -> None:
-    """domain.md §3: doing more on any indicator never makes the suggested rating worse."""
+    """docs/rules.md §3: doing more on any indicator never makes the suggested rating worse."""
     policy = SuggestionPolicy(main_below_is_below=strict)
     position = data.draw(st.integers(min_value=0, max_value=len(rows) - 1))
     extra = data.draw(st.decimals(min_value=0, max_value=100, places=2))
@@ -223,7 +223,7 @@ def test_more_realisation_never_lowers_the_suggestion(
 def test_each_indicator_carries_its_capaian(
     rows: list[tuple[D, bool]], direction: Direction
 ) -> None:
-    """domain.md §7: the suggestion's per-indicator capaian is the indicator's own capaian."""
+    """docs/rules.md §7: the suggestion's per-indicator capaian is the indicator's own capaian."""
     high = D(120) if direction is Direction.RANGE else None
     items = [Indicator("iki", D(100), p, direction, u, high) for p, u in rows]
     for item in suggest_hasil(items).per_indicator:

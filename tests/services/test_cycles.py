@@ -41,7 +41,7 @@ def test_period_end_and_name(kind: PeriodKind, start: date, end: date, name: str
 
 
 def test_annual_results_come_before_e_kinerja_closes() -> None:
-    """domain.md §2: the annual evaluation closes in e-Kinerja around 10 January."""
+    """docs/rules.md §2: the annual evaluation closes in e-Kinerja around 10 January."""
     plan = plan_cycle(PeriodKind.YEAR, date(2026, 1, 1))
     assert plan.targets_due == date(2026, 1, 31)  # SKP by the end of January
     assert plan.results_on < date(2027, 1, 10)

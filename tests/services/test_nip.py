@@ -1,4 +1,4 @@
-"""NIP rules (domain.md §1): the PNS layout part by part, the PPPK shape, and the generator."""
+"""NIP rules (docs/rules.md §1): the PNS layout part by part, the PPPK shape, and the generator."""
 
 from __future__ import annotations
 

@@ -102,7 +102,7 @@ class Ratings:
         """Why these ratings need a reason they lack (a refusal code), or None when complete.
 
         A results rating other than the suggestion, or any when there is none, needs one; so
-        does behaviour below expectation (it caps the predikat, domain.md §3).
+        does behaviour below expectation (it caps the predikat, docs/rules.md §3).
         """
         if self.hasil is not suggested and not self.hasil_reason:
             return "suggestion_changed"

@@ -4,7 +4,7 @@ Glossary: bukti dukung = evidence; realisasi = the value of an indicator achieve
 capaian = achievement in percent of the target (computed by ``scoring``, PermenPANRB 8/2021);
 satuan = the indicator's unit.
 
-Rules decided here (domain.md is silent):
+Rules decided here (docs/rules.md is silent):
 
 - A realisation is cumulative: the newest evidence of a target is its current realisation.
 - It is a number ≥ 0 with at most :data:`MAX_PLACES` decimals; a percentage (satuan "%",

@@ -1,4 +1,4 @@
-"""Keberatan (objections, PP 30/2019 art. 59; domain.md §5).
+"""Keberatan (objections, PP 30/2019 art. 59; docs/rules.md §5).
 
 Glossary: keberatan = objection; atasan pejabat penilai = the rater's superior, who decides;
 hasil kerja / perilaku kerja = the two ratings; predikat = the official result.

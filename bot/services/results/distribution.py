@@ -1,4 +1,4 @@
-"""A unit's distribution of predikat against its organisational predikat (domain.md §4).
+"""A unit's distribution of predikat against its organisational predikat (docs/rules.md §4).
 
 Glossary: predikat organisasi = the unit's own predikat (SE MenPANRB 3/2023), set by BKPSDM.
 

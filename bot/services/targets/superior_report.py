@@ -1,4 +1,4 @@
-"""'My superior is wrong': an employee's report that reaches BKPSDM's admin chat (domain.md §9).
+"""'My superior is wrong': an employee's report that reaches BKPSDM's admin chat (docs/rules.md §9).
 
 A wrong or missing superior blocks the whole SKP, and only BKPSDM can fix it (by importing
 corrected personnel data). The report goes to ``KINERJA_ADMIN_CHAT_ID`` through the outbox, at
