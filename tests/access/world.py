@@ -17,9 +17,12 @@ At :data:`NOW` (Wednesday 14 January 2026, 09:00 WIB) every phase has something 
 
 - Triwulan I 2026, targets and evidence open: one target proposed, one approved with evidence
   waiting for review (a note and a link), one returned to her;
-- Triwulan IV 2025, feedback (until 16 January) and assessment (until 21 January) open: Citra
-  is to rate her, Budi has assessed her and has the assessment form open on her again; the
-  unit has its organisational predikat, so its results can be published;
+- Desember 2025, a monthly cycle in its feedback phase (until 16 January): Citra is to rate
+  her (and she Citra);
+- Triwulan IV 2025, in its assessment phase (13 to 21 January; its feedback closed on 12
+  January, before the assessment opened, as it always does): Budi has assessed her and has
+  the assessment form open on her again; the unit has its organisational predikat, so its
+  results can be published;
 - Tahun 2025: her result published on 8 January, still open to objection;
 - Triwulan III 2025: her result, objected to in October; Dewi is hearing it and has asked Sari
   a question that waits for her answer.
@@ -104,13 +107,14 @@ class World:
     section: Unit
     q1: Cycle
     q4: Cycle
+    dec: Cycle  # Desember 2025, in its feedback phase
     year: Cycle
     q3: Cycle
     proposed: Target  # Triwulan I 2026, waiting for Budi
     approved: Target  # Triwulan I 2026, with evidence
     returned: Target  # Triwulan I 2026, returned to Sari
     evidence: Evidence  # on ``approved``, waiting for review
-    rating_assignment: int  # Citra rates Sari, Triwulan IV 2025
+    rating_assignment: int  # Citra rates Sari, Desember 2025
     year_result: int  # Tahun 2025, open to objection
     objection: int  # on the Triwulan III 2025 result, open, decided by Dewi
     question: int  # Dewi's question to Sari in that objection
@@ -195,9 +199,19 @@ async def build(
 
     q3 = await factories.cycle(db, start=date(2025, 7, 1))
     year = await factories.cycle(db, start=date(2025, 1, 1), kind=PeriodKind.YEAR)
+    # Feedback closed on 12 January, so the assessment is open from the 13th.
     q4 = await factories.cycle(
         db,
         start=date(2025, 10, 1),
+        feedback_due=date(2026, 1, 12),
+        assessment_due=date(2026, 1, 21),
+        results_on=date(2026, 1, 22),
+    )
+    # A monthly cycle whose feedback is still open; its assessment opens on the 17th.
+    dec = await factories.cycle(
+        db,
+        start=date(2025, 12, 1),
+        kind=PeriodKind.MONTH,
         feedback_due=date(2026, 1, 16),
         assessment_due=date(2026, 1, 21),
         results_on=date(2026, 1, 22),
@@ -239,8 +253,8 @@ async def build(
     )
     await target(q1, citra, "Jumlah surat masuk yang diagendakan")
 
-    rates_sari = await factories_feedback.assign(db, q4, citra, sari, Relation.PEER)
-    await factories_feedback.assign(db, q4, sari, citra, Relation.PEER)
+    rates_sari = await factories_feedback.assign(db, dec, citra, sari, Relation.PEER)
+    await factories_feedback.assign(db, dec, sari, citra, Relation.PEER)
 
     async def assess(when: datetime, rater: Employee, cycle: Cycle, who: Employee) -> None:
         clock.now = when
@@ -287,7 +301,7 @@ async def build(
 
     clock.now = NOW
     options = await deps.results.publishable(_tg(hendra))
-    [mine] = [o for o in options if o.unit_id == section.id]
+    [mine] = [o for o in options if o.unit_id == section.id and o.cycle_id == q4.id]
     publish_value = f"{mine.cycle_id}.{mine.unit_id}" + (".b" if mine.distribution.breached else "")
 
     # Budi has the assessment form open on Sari again: his open question and its buttons.
@@ -334,6 +348,7 @@ async def build(
         section=section,
         q1=q1,
         q4=q4,
+        dec=dec,
         year=year,
         q3=q3,
         proposed=proposed,
