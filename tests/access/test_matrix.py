@@ -101,9 +101,11 @@ target_new                   ALLOW  REFUSE REFUSE REFUSE REFUSE REFUSE REFUSE RE
 target_more                  ALLOW  REFUSE REFUSE REFUSE REFUSE REFUSE REFUSE REFUSE REFUSE
 target_revise                ALLOW  REFUSE REFUSE REFUSE REFUSE REFUSE REFUSE REFUSE REFUSE
 superior_wrong               ALLOW  REFUSE REFUSE REFUSE REFUSE REFUSE REFUSE REFUSE REFUSE
+target_read                  ALLOW  REFUSE REFUSE REFUSE REFUSE REFUSE REFUSE REFUSE REFUSE
 ev_verify                    REFUSE REFUSE ALLOW  REFUSE REFUSE REFUSE REFUSE REFUSE REFUSE
 ev_fix                       REFUSE REFUSE ALLOW  REFUSE REFUSE REFUSE REFUSE REFUSE REFUSE
 ev_files                     REFUSE REFUSE ALLOW  REFUSE REFUSE REFUSE REFUSE REFUSE REFUSE
+ev_read                      REFUSE REFUSE ALLOW  REFUSE REFUSE REFUSE REFUSE REFUSE REFUSE
 feedback_rate                REFUSE ALLOW  REFUSE REFUSE REFUSE REFUSE REFUSE REFUSE REFUSE
 result                       ALLOW  REFUSE ALLOW  REFUSE REFUSE REFUSE REFUSE REFUSE REFUSE
 obj_file                     ALLOW  REFUSE REFUSE REFUSE REFUSE REFUSE REFUSE REFUSE REFUSE
@@ -276,10 +278,13 @@ class Cell:
         """Every Bot API call of the cell, as method and parameters."""
         return [{"method": c.method, **c.params} for c in self.stage.recorder.calls]
 
+    def received(self, text: str) -> bool:
+        """Whether ``text`` reached the actor (spaces ignored, so a spaced NIP counts)."""
+        return _compact(text) in _compact(json.dumps(self.calls(), ensure_ascii=False, default=str))
+
     def revealed(self) -> list[str]:
-        """Which of Sari's data reached the actor (spaces ignored, so a spaced NIP counts)."""
-        sent = _compact(json.dumps(self.calls(), ensure_ascii=False, default=str))
-        return [secret for secret in self.world.secrets if _compact(secret) in sent]
+        """Which of Sari's data reached the actor."""
+        return [secret for secret in self.world.secrets if self.received(secret)]
 
 
 def _compact(text: str) -> str:
@@ -363,6 +368,15 @@ class Row:
 async def shows(cell: Cell) -> str | None:
     """Allowed to see: some of Sari's data reached the actor."""
     return None if cell.revealed() else "nothing of Sari's reached them"
+
+
+def reads_whole(end: str) -> Allowed:
+    """Allowed to read an item in full: the end of its text, past every clip, reached them."""
+
+    async def check(cell: Cell) -> str | None:
+        return None if cell.received(end) else "the item's whole text did not reach them"
+
+    return check
 
 
 def opens(form: str) -> Allowed:
@@ -575,6 +589,8 @@ ROWS: dict[str, Row] = {
         form="evidence_fix",
     ),
     "ev_files": button("ev_files", lambda x: _id(x.evidence), shows),
+    "ev_read": button("ev_read", lambda x: _id(x.evidence), reads_whole(w.EVIDENCE_NOTE_END)),
+    "target_read": button("target_read", lambda x: _id(x.approved), reads_whole(w.Q1_APPROVED_END)),
     "feedback_rate": button("feedback_rate", lambda x: x.rating_assignment, opens("feedback")),
     "result": button("result", lambda x: x.year_result, shows),
     "obj_file": button(

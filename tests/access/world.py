@@ -16,7 +16,8 @@ Kesehatan. Around her (each a different person, so no role hides another):
 At :data:`NOW` (Wednesday 14 January 2026, 09:00 WIB) every phase has something of Sari's:
 
 - Triwulan I 2026, targets and evidence open: one target proposed, one approved with evidence
-  waiting for review (a note and a link), one returned to her;
+  waiting for review (a note and a link), one returned to her; the approved one's indicator
+  and the evidence's note are longer than the lists show, so each has its 🔍 button;
 - Desember 2025, a monthly cycle in its feedback phase (until 16 January): Citra is to rate
   her (and she Citra);
 - Triwulan IV 2025, in its assessment phase (13 to 21 January; its feedback closed on 12
@@ -77,11 +78,23 @@ SECTION = "Bidang Sumber Daya Kesehatan"
 # What nobody but those allowed may see of Sari: searched for in everything the bot sends.
 Q1_PROPOSED = "Persentase berkas kenaikan pangkat yang lengkap"
 Q1_APPROVED = "Jumlah laporan mutasi pegawai"
+# Its indicator and the evidence's note run past what the lists show (a 🔍 button reads them
+# whole); these ends are past the clip, so they reach only who opens the item itself.
+Q1_APPROVED_END = "beserta salinan surat keputusan yang ditetapkan"
+Q1_APPROVED_WHOLE = (
+    f"{Q1_APPROVED} antar-bidang dan antar-OPD yang disampaikan kepada BKPSDM paling lambat"
+    f" tanggal lima setiap bulan, {Q1_APPROVED_END}"
+)
 Q1_RETURNED = "Jumlah SK mutasi yang diarsipkan"
 Q4_TARGET = "Jumlah dokumen kepegawaian yang didigitalkan"
 YEAR_TARGET = "Persentase data SIMPEG yang dimutakhirkan"
 Q3_TARGET = "Jumlah usulan kenaikan pangkat yang diproses"
 EVIDENCE_NOTE = "Rekap mutasi Januari sudah ditandatangani Kabid"
+EVIDENCE_NOTE_END = "diurutkan menurut tanggal penetapan"
+EVIDENCE_NOTE_WHOLE = (
+    f"{EVIDENCE_NOTE}; lampirannya daftar empat belas SK mutasi antar-bidang dan tiga SK mutasi"
+    f" keluar kabupaten, {EVIDENCE_NOTE_END}"
+)
 EVIDENCE_LINK = "https://drive.example.go.id/sari/rekap-mutasi-januari"
 HASIL_REASON = "Laporan mutasi triwulan selalu terlambat dua minggu dari jadwal."
 PERILAKU_REASON = "Dua kali tidak hadir rapat koordinasi tanpa pemberitahuan."
@@ -218,13 +231,15 @@ async def build(
     )
     q1 = await factories.cycle(db, start=date(2026, 1, 1))
 
-    async def target(cycle: Cycle, who: Employee, indicator: str, **kw: Any) -> Target:
+    async def target(
+        cycle: Cycle, who: Employee, indicator: str, whole: str | None = None, **kw: Any
+    ) -> Target:
         return await factories_targets.target(
             db,
             employee=who,
             cycle=cycle,
             rhk=f"Terlaksananya {indicator.lower()}",
-            indicator=indicator,
+            indicator=whole or indicator,
             **kw,
         )
 
@@ -235,7 +250,7 @@ async def build(
             db, done, realisation="12", at=at, status=EvidenceStatus.VERIFIED
         )
     proposed = await target(q1, sari, Q1_PROPOSED, status=TargetStatus.PROPOSED, value=100)
-    approved = await target(q1, sari, Q1_APPROVED)
+    approved = await target(q1, sari, Q1_APPROVED, Q1_APPROVED_WHOLE)
     returned = await target(
         q1,
         sari,
@@ -248,7 +263,7 @@ async def build(
         approved,
         realisation="3",
         at=datetime(2026, 1, 13, 3, 0, tzinfo=UTC),
-        note=EVIDENCE_NOTE,
+        note=EVIDENCE_NOTE_WHOLE,
         link=EVIDENCE_LINK,
     )
     await target(q1, citra, "Jumlah surat masuk yang diagendakan")
@@ -331,11 +346,13 @@ async def build(
         sari.nip,
         Q1_PROPOSED,
         Q1_APPROVED,
+        Q1_APPROVED_END,
         Q1_RETURNED,
         Q4_TARGET,
         YEAR_TARGET,
         Q3_TARGET,
         EVIDENCE_NOTE,
+        EVIDENCE_NOTE_END,
         EVIDENCE_LINK,
         HASIL_REASON,
         PERILAKU_REASON,
