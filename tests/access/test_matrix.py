@@ -29,7 +29,12 @@ reminder's button for journey x, which does what that journey's command does); `
 button (``FormAnswer``):
 ``superior_form`` presses the button of the question Sari's superior has open about her,
 ``penilaian``/``bukti``/``terbitkan`` choose her (her target, her unit) in the presser's own
-form of that command, with a forged value where it is not among their options.
+form of that command, with a forged value where it is not among their options; ``p:x`` a page
+button (``PageTurn``) of list x, which builds the list again for the presser: pressed with the
+id its real button carries by the role the table lets see it (0, "the presser's own", for every
+list but a case's, whose id is her objection), and by everyone else with forged ids naming Sari
+or the one whose list shows her (her peer's list to rate, her superior's team results, the
+decider's cases).
 """
 
 from __future__ import annotations
@@ -47,7 +52,7 @@ import pytest_asyncio
 from sqlmodel import col, or_, select
 
 from bot.app import KinerjaApp, build_application
-from bot.callbacks import FormAnswer, ItemAction
+from bot.callbacks import FormAnswer, ItemAction, PageTurn
 from bot.config import Settings
 from bot.db.models import (
     Assessment,
@@ -66,7 +71,7 @@ from bot.db.models import (
 from bot.db.session import Database
 from bot.domain import EvidenceStatus, ObjectionDecision, ObjectionStatus, TargetStatus
 from bot.forms.spec import SEND
-from bot.handlers import ACTIONS
+from bot.handlers import ACTIONS, PAGES
 from bot.handlers.context import DEPS_KEY, Deps
 from bot.handlers.menu import COMMANDS, JOURNEYS
 from bot.handlers.reminders import ENTRIES
@@ -101,9 +106,11 @@ target_new                   ALLOW  REFUSE REFUSE REFUSE REFUSE REFUSE REFUSE RE
 target_more                  ALLOW  REFUSE REFUSE REFUSE REFUSE REFUSE REFUSE REFUSE REFUSE
 target_revise                ALLOW  REFUSE REFUSE REFUSE REFUSE REFUSE REFUSE REFUSE REFUSE
 superior_wrong               ALLOW  REFUSE REFUSE REFUSE REFUSE REFUSE REFUSE REFUSE REFUSE
+target_read                  ALLOW  REFUSE REFUSE REFUSE REFUSE REFUSE REFUSE REFUSE REFUSE
 ev_verify                    REFUSE REFUSE ALLOW  REFUSE REFUSE REFUSE REFUSE REFUSE REFUSE
 ev_fix                       REFUSE REFUSE ALLOW  REFUSE REFUSE REFUSE REFUSE REFUSE REFUSE
 ev_files                     REFUSE REFUSE ALLOW  REFUSE REFUSE REFUSE REFUSE REFUSE REFUSE
+ev_read                      REFUSE REFUSE ALLOW  REFUSE REFUSE REFUSE REFUSE REFUSE REFUSE
 feedback_rate                REFUSE ALLOW  REFUSE REFUSE REFUSE REFUSE REFUSE REFUSE REFUSE
 result                       ALLOW  REFUSE ALLOW  REFUSE REFUSE REFUSE REFUSE REFUSE REFUSE
 obj_file                     ALLOW  REFUSE REFUSE REFUSE REFUSE REFUSE REFUSE REFUSE REFUSE
@@ -123,6 +130,11 @@ f:superior_form              REFUSE REFUSE ALLOW  REFUSE REFUSE REFUSE REFUSE RE
 f:penilaian                  REFUSE REFUSE ALLOW  REFUSE REFUSE REFUSE REFUSE REFUSE REFUSE
 f:bukti                      ALLOW  REFUSE REFUSE REFUSE REFUSE REFUSE REFUSE REFUSE REFUSE
 f:terbitkan                  REFUSE REFUSE REFUSE REFUSE REFUSE ALLOW  REFUSE ALLOW  REFUSE
+p:targets                    ALLOW  OWN    OWN    OWN    OWN    OWN    OWN    OWN    REFUSE
+p:feedback                   OWN    ALLOW  OWN    OWN    OWN    OWN    OWN    OWN    REFUSE
+p:results                    ALLOW  OWN    ALLOW  OWN    OWN    OWN    OWN    OWN    REFUSE
+p:objections                 ALLOW  OWN    OWN    ALLOW  OWN    OWN    OWN    OWN    REFUSE
+p:case                       REFUSE REFUSE REFUSE ALLOW  REFUSE REFUSE REFUSE REFUSE REFUSE
 """
 
 ALLOW, OWN, REFUSE = "ALLOW", "OWN", "REFUSE"
@@ -276,10 +288,13 @@ class Cell:
         """Every Bot API call of the cell, as method and parameters."""
         return [{"method": c.method, **c.params} for c in self.stage.recorder.calls]
 
+    def received(self, text: str) -> bool:
+        """Whether ``text`` reached the actor (spaces ignored, so a spaced NIP counts)."""
+        return _compact(text) in _compact(json.dumps(self.calls(), ensure_ascii=False, default=str))
+
     def revealed(self) -> list[str]:
-        """Which of Sari's data reached the actor (spaces ignored, so a spaced NIP counts)."""
-        sent = _compact(json.dumps(self.calls(), ensure_ascii=False, default=str))
-        return [secret for secret in self.world.secrets if _compact(secret) in sent]
+        """Which of Sari's data reached the actor."""
+        return [secret for secret in self.world.secrets if self.received(secret)]
 
 
 def _compact(text: str) -> str:
@@ -363,6 +378,15 @@ class Row:
 async def shows(cell: Cell) -> str | None:
     """Allowed to see: some of Sari's data reached the actor."""
     return None if cell.revealed() else "nothing of Sari's reached them"
+
+
+def reads_whole(end: str) -> Allowed:
+    """Allowed to read an item in full: the end of its text, past every clip, reached them."""
+
+    async def check(cell: Cell) -> str | None:
+        return None if cell.received(end) else "the item's whole text did not reach them"
+
+    return check
 
 
 def opens(form: str) -> Allowed:
@@ -541,6 +565,36 @@ async def press_superior_form(cell: Cell) -> None:
     await cell.press(cell.world.superior_question)
 
 
+PAGE = 2  # a list's "Berikutnya ▶️" (kept within the list's pages: page 1 of a short one)
+
+
+def page_turn(view: str, real: Callable[[w.World], int], *forged: Callable[[w.World], int]) -> Row:
+    """Turn a page of list ``view`` with the id its real button carries (``real``) when the table
+    lets the role see it, else once with each forged id: Sari, or whoever's list shows her."""
+
+    async def act(cell: Cell) -> None:
+        entitled = POLICY[f"p:{view}"][cell.role] == ALLOW
+        for item in [real] if entitled else forged:
+            await cell.press(PageTurn(view, PAGE, item(cell.world)).encode())
+
+    return Row(act, shows)
+
+
+def _own_list(world: w.World) -> int:
+    return 0  # the presser's own list
+
+
+def _of(role: str) -> Callable[[w.World], int]:
+    """The employee id of a role: as if a list were about them."""
+
+    def item(world: w.World) -> int:
+        person = world.people[role].employee
+        assert person is not None
+        return _id(person)
+
+    return item
+
+
 ROWS: dict[str, Row] = {
     **{f"/{c.name}": command(c.name) for c in COMMANDS},
     "/terbitkan": Row(terbitkan, stored("publishing her unit", q4_published)),
@@ -575,6 +629,8 @@ ROWS: dict[str, Row] = {
         form="evidence_fix",
     ),
     "ev_files": button("ev_files", lambda x: _id(x.evidence), shows),
+    "ev_read": button("ev_read", lambda x: _id(x.evidence), reads_whole(w.EVIDENCE_NOTE_END)),
+    "target_read": button("target_read", lambda x: _id(x.approved), reads_whole(w.Q1_APPROVED_END)),
     "feedback_rate": button("feedback_rate", lambda x: x.rating_assignment, opens("feedback")),
     "result": button("result", lambda x: x.year_result, shows),
     "obj_file": button(
@@ -630,6 +686,11 @@ ROWS: dict[str, Row] = {
     "f:penilaian": own_form("penilaian", "assessment", lambda x: f"{x.q4.id}.{x.sari.id}", shows),
     "f:bukti": own_form("bukti", "evidence", lambda x: str(x.approved.id), shows),
     "f:terbitkan": own_form("terbitkan", "publish", lambda x: x.publish_value, her_unit_chosen),
+    "p:targets": page_turn("targets", _own_list, _of("emp")),
+    "p:feedback": page_turn("feedback", _own_list, _of("emp"), _of("peer")),
+    "p:results": page_turn("results", _own_list, _of("emp"), _of("sup")),
+    "p:objections": page_turn("objections", _own_list, _of("emp"), _of("sup2")),
+    "p:case": page_turn("case", lambda x: x.objection, lambda x: x.objection),
 }
 
 
@@ -671,7 +732,7 @@ async def test_cell(stage: Stage, label: str, role: str) -> None:
 
 
 def test_every_command_and_button_kind_has_a_row() -> None:
-    """A new command or button kind needs a decision in the table before it can ship."""
+    """A new command, button kind or paged list needs a decision in the table before it ships."""
     rows = {label.split(":")[0] for label in POLICY}
     module_of = {name: j.__name__ for j in JOURNEYS for name in j.ACTIONS}
     missing = [f"command /{c.name}" for c in COMMANDS if f"/{c.name}" not in rows]
@@ -679,6 +740,12 @@ def test_every_command_and_button_kind_has_a_row() -> None:
         f"button kind {name!r} (ACTIONS of {module_of.get(name, 'bot.handlers')})"
         for name in ACTIONS
         if name not in rows
+    ]
+    page_module = {name: j.__name__ for j in JOURNEYS for name in j.PAGES}
+    missing += [
+        f"page list {name!r} (PAGES of {page_module.get(name, 'bot.handlers')}): row p:{name}"
+        for name in PAGES
+        if f"p:{name}" not in POLICY
     ]
     missing += [
         f"reminder button {REMIND_ACTION} for {journey.name}"

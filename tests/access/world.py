@@ -16,10 +16,14 @@ Kesehatan. Around her (each a different person, so no role hides another):
 At :data:`NOW` (Wednesday 14 January 2026, 09:00 WIB) every phase has something of Sari's:
 
 - Triwulan I 2026, targets and evidence open: one target proposed, one approved with evidence
-  waiting for review (a note and a link), one returned to her;
-- Triwulan IV 2025, feedback (until 16 January) and assessment (until 21 January) open: Citra
-  is to rate her, Budi has assessed her and has the assessment form open on her again; the
-  unit has its organisational predikat, so its results can be published;
+  waiting for review (a note and a link), one returned to her; the approved one's indicator
+  and the evidence's note are longer than the lists show, so each has its 🔍 button;
+- Desember 2025, a monthly cycle in its feedback phase (until 16 January): Citra is to rate
+  her (and she Citra);
+- Triwulan IV 2025, in its assessment phase (13 to 21 January; its feedback closed on 12
+  January, before the assessment opened, as it always does): Budi has assessed her and has
+  the assessment form open on her again; the unit has its organisational predikat, so its
+  results can be published;
 - Tahun 2025: her result published on 8 January, still open to objection;
 - Triwulan III 2025: her result, objected to in October; Dewi is hearing it and has asked Sari
   a question that waits for her answer.
@@ -74,11 +78,23 @@ SECTION = "Bidang Sumber Daya Kesehatan"
 # What nobody but those allowed may see of Sari: searched for in everything the bot sends.
 Q1_PROPOSED = "Persentase berkas kenaikan pangkat yang lengkap"
 Q1_APPROVED = "Jumlah laporan mutasi pegawai"
+# Its indicator and the evidence's note run past what the lists show (a 🔍 button reads them
+# whole); these ends are past the clip, so they reach only who opens the item itself.
+Q1_APPROVED_END = "beserta salinan surat keputusan yang ditetapkan"
+Q1_APPROVED_WHOLE = (
+    f"{Q1_APPROVED} antar-bidang dan antar-OPD yang disampaikan kepada BKPSDM paling lambat"
+    f" tanggal lima setiap bulan, {Q1_APPROVED_END}"
+)
 Q1_RETURNED = "Jumlah SK mutasi yang diarsipkan"
 Q4_TARGET = "Jumlah dokumen kepegawaian yang didigitalkan"
 YEAR_TARGET = "Persentase data SIMPEG yang dimutakhirkan"
 Q3_TARGET = "Jumlah usulan kenaikan pangkat yang diproses"
 EVIDENCE_NOTE = "Rekap mutasi Januari sudah ditandatangani Kabid"
+EVIDENCE_NOTE_END = "diurutkan menurut tanggal penetapan"
+EVIDENCE_NOTE_WHOLE = (
+    f"{EVIDENCE_NOTE}; lampirannya daftar empat belas SK mutasi antar-bidang dan tiga SK mutasi"
+    f" keluar kabupaten, {EVIDENCE_NOTE_END}"
+)
 EVIDENCE_LINK = "https://drive.example.go.id/sari/rekap-mutasi-januari"
 HASIL_REASON = "Laporan mutasi triwulan selalu terlambat dua minggu dari jadwal."
 PERILAKU_REASON = "Dua kali tidak hadir rapat koordinasi tanpa pemberitahuan."
@@ -104,13 +120,14 @@ class World:
     section: Unit
     q1: Cycle
     q4: Cycle
+    dec: Cycle  # Desember 2025, in its feedback phase
     year: Cycle
     q3: Cycle
     proposed: Target  # Triwulan I 2026, waiting for Budi
     approved: Target  # Triwulan I 2026, with evidence
     returned: Target  # Triwulan I 2026, returned to Sari
     evidence: Evidence  # on ``approved``, waiting for review
-    rating_assignment: int  # Citra rates Sari, Triwulan IV 2025
+    rating_assignment: int  # Citra rates Sari, Desember 2025
     year_result: int  # Tahun 2025, open to objection
     objection: int  # on the Triwulan III 2025 result, open, decided by Dewi
     question: int  # Dewi's question to Sari in that objection
@@ -195,22 +212,34 @@ async def build(
 
     q3 = await factories.cycle(db, start=date(2025, 7, 1))
     year = await factories.cycle(db, start=date(2025, 1, 1), kind=PeriodKind.YEAR)
+    # Feedback closed on 12 January, so the assessment is open from the 13th.
     q4 = await factories.cycle(
         db,
         start=date(2025, 10, 1),
+        feedback_due=date(2026, 1, 12),
+        assessment_due=date(2026, 1, 21),
+        results_on=date(2026, 1, 22),
+    )
+    # A monthly cycle whose feedback is still open; its assessment opens on the 17th.
+    dec = await factories.cycle(
+        db,
+        start=date(2025, 12, 1),
+        kind=PeriodKind.MONTH,
         feedback_due=date(2026, 1, 16),
         assessment_due=date(2026, 1, 21),
         results_on=date(2026, 1, 22),
     )
     q1 = await factories.cycle(db, start=date(2026, 1, 1))
 
-    async def target(cycle: Cycle, who: Employee, indicator: str, **kw: Any) -> Target:
+    async def target(
+        cycle: Cycle, who: Employee, indicator: str, whole: str | None = None, **kw: Any
+    ) -> Target:
         return await factories_targets.target(
             db,
             employee=who,
             cycle=cycle,
             rhk=f"Terlaksananya {indicator.lower()}",
-            indicator=indicator,
+            indicator=whole or indicator,
             **kw,
         )
 
@@ -221,7 +250,7 @@ async def build(
             db, done, realisation="12", at=at, status=EvidenceStatus.VERIFIED
         )
     proposed = await target(q1, sari, Q1_PROPOSED, status=TargetStatus.PROPOSED, value=100)
-    approved = await target(q1, sari, Q1_APPROVED)
+    approved = await target(q1, sari, Q1_APPROVED, Q1_APPROVED_WHOLE)
     returned = await target(
         q1,
         sari,
@@ -234,13 +263,13 @@ async def build(
         approved,
         realisation="3",
         at=datetime(2026, 1, 13, 3, 0, tzinfo=UTC),
-        note=EVIDENCE_NOTE,
+        note=EVIDENCE_NOTE_WHOLE,
         link=EVIDENCE_LINK,
     )
     await target(q1, citra, "Jumlah surat masuk yang diagendakan")
 
-    rates_sari = await factories_feedback.assign(db, q4, citra, sari, Relation.PEER)
-    await factories_feedback.assign(db, q4, sari, citra, Relation.PEER)
+    rates_sari = await factories_feedback.assign(db, dec, citra, sari, Relation.PEER)
+    await factories_feedback.assign(db, dec, sari, citra, Relation.PEER)
 
     async def assess(when: datetime, rater: Employee, cycle: Cycle, who: Employee) -> None:
         clock.now = when
@@ -287,7 +316,7 @@ async def build(
 
     clock.now = NOW
     options = await deps.results.publishable(_tg(hendra))
-    [mine] = [o for o in options if o.unit_id == section.id]
+    [mine] = [o for o in options if o.unit_id == section.id and o.cycle_id == q4.id]
     publish_value = f"{mine.cycle_id}.{mine.unit_id}" + (".b" if mine.distribution.breached else "")
 
     # Budi has the assessment form open on Sari again: his open question and its buttons.
@@ -317,11 +346,13 @@ async def build(
         sari.nip,
         Q1_PROPOSED,
         Q1_APPROVED,
+        Q1_APPROVED_END,
         Q1_RETURNED,
         Q4_TARGET,
         YEAR_TARGET,
         Q3_TARGET,
         EVIDENCE_NOTE,
+        EVIDENCE_NOTE_END,
         EVIDENCE_LINK,
         HASIL_REASON,
         PERILAKU_REASON,
@@ -334,6 +365,7 @@ async def build(
         section=section,
         q1=q1,
         q4=q4,
+        dec=dec,
         year=year,
         q3=q3,
         proposed=proposed,
