@@ -16,11 +16,14 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.callbacks import ItemAction
 from bot.db.session import Database
+from bot.domain import PeriodKind
 from bot.sandbox import Sandbox
 from bot.sandbox.models import BotMessage
 from bot.sandbox.users import SimUser
+from bot.services.cycles import period_end
 from bot.services.reminders import REMIND_ACTION, RemindJourney
 from tests.e2e.conftest import RunningBot
+from tests.support import factories
 from tests.support import factories_appraisal as fa
 
 pytestmark = pytest.mark.e2e
@@ -63,6 +66,11 @@ async def test_an_office_group_gets_no_personal_data_and_the_private_chat_gets_e
     """Group: one pointer line, then silence; private: the journeys, and the reminder button."""
     today = datetime.now(UTC).astimezone(ZoneInfo("Asia/Jakarta")).date()
     office = await fa.office(db, staff=2, today=today)
+    # A monthly cycle whose targets are still open today, so /target and its reminder have work.
+    month = today.replace(day=1)
+    await factories.cycle(
+        db, start=month, kind=PeriodKind.MONTH, targets_due=period_end(PeriodKind.MONTH, month)
+    )
     sari_record = office.staff[0]
     head = sandbox.user(fa.HEAD_TG, "Ahmad", started=True)
     sari = sandbox.user(fa.STAFF_TG, "Sari", started=True)
