@@ -123,21 +123,6 @@ class Settings(BaseSettings):
     )
     tick_seconds: int = Field(default=60, ge=1, validation_alias="KINERJA_TICK_SECONDS")
 
-    @field_validator("telegram_bot_token")
-    @classmethod
-    def _refuse_placeholder(cls, value: SecretStr | None) -> SecretStr | None:
-        if value is None:
-            return None
-        token = value.get_secret_value()
-        if is_placeholder_token(token):
-            msg = (
-                "TELEGRAM_BOT_TOKEN looks like a placeholder, not a token from @BotFather "
-                "(expected '<digits>:<35 characters>'). Put the real token in .env, or remove "
-                "the line to run the demo."
-            )
-            raise ValueError(msg)
-        return value
-
     @field_validator("secret_key")
     @classmethod
     def _refuse_weak_secret(cls, value: SecretStr | None) -> SecretStr | None:
@@ -213,14 +198,28 @@ class Settings(BaseSettings):
         return f"sqlite+aiosqlite:///{self.data_dir / 'kinerja.db'}"
 
     def require_token(self) -> str:
-        """The bot token, or a ConfigError telling the operator how to get one."""
+        """The bot token, or a ConfigError telling the operator how to get one.
+
+        Only what talks to Telegram asks (``kinerja run``, the composition root): a
+        placeholder copied from ``.env.example`` is refused here, not when the settings load,
+        so ``kinerja db upgrade``, ``import`` and the other operator commands work before the
+        token from @BotFather is there.
+        """
         if self.telegram_bot_token is None:
             msg = (
                 "TELEGRAM_BOT_TOKEN is not set. Create a bot with @BotFather, then put "
                 "TELEGRAM_BOT_TOKEN=<token> in .env (see .env.example)."
             )
             raise ConfigError(msg)
-        return self.telegram_bot_token.get_secret_value()
+        token = self.telegram_bot_token.get_secret_value()
+        if is_placeholder_token(token):
+            msg = (
+                "TELEGRAM_BOT_TOKEN looks like a placeholder, not a token from @BotFather "
+                "(expected '<digits>:<35 characters>'). Put the real token in .env, or remove "
+                "the line to run the demo."
+            )
+            raise ConfigError(msg)
+        return token
 
 
 def load_secret_key(settings: Settings) -> bytes:
