@@ -115,6 +115,7 @@ class Settings(BaseSettings):
     )
     send_rate: float = Field(default=25.0, gt=0, le=1000, validation_alias="KINERJA_SEND_RATE")
     chat_rate: float = Field(default=1.0, gt=0, le=30, validation_alias="KINERJA_CHAT_RATE")
+    senders: int = Field(default=1, ge=1, le=100, validation_alias="KINERJA_SENDERS")
     outbox_max_attempts: int = Field(
         default=5, ge=1, validation_alias="KINERJA_OUTBOX_MAX_ATTEMPTS"
     )
@@ -189,6 +190,19 @@ class Settings(BaseSettings):
     def tz(self) -> ZoneInfo:
         """The time zone in which people see dates (Asia/Jakarta unless configured)."""
         return ZoneInfo(self.timezone)
+
+    @property
+    def send_share(self) -> float:
+        """Messages per second this process may send: its share of ``KINERJA_SEND_RATE``.
+
+        ``KINERJA_SEND_RATE`` is the whole deployment's rate (one bot token, one Telegram
+        limit). When ``KINERJA_SENDERS`` processes run at once (``kinerja run`` with any role,
+        e.g. the bot and a second outbox worker), each paces everything it sends at
+        rate / senders, so together they stay within the rate. A fixed share rather than a
+        budget shared through the database: no query per message and no new table, at the
+        price that a stopped worker's share goes unused until the setting changes.
+        """
+        return self.send_rate / self.senders
 
     @property
     def resolved_database_url(self) -> str:

@@ -44,11 +44,13 @@ class Scheduler:
         renderer: Renderer,
         *,
         worker: str = WORKER_NAME,
+        sends: bool = True,
     ) -> None:
         self.application = application
         self.planner = ReminderService(env)
-        window = math.ceil(env.settings.send_rate * WINDOW_SECONDS)
+        window = math.ceil(env.settings.send_share * WINDOW_SECONDS)
         self.sender = Sender(application.bot, renderer, outbox, worker=worker, window=window)
+        self.sends = sends  # False in a process that leaves the outbox to workers
         self._sending: asyncio.Task[int] | None = None
 
     async def tick(self) -> TickReport:
@@ -67,6 +69,8 @@ class Scheduler:
 
     def kick(self) -> None:
         """Start the sender loop unless it is running (or the application is not)."""
+        if not self.sends:
+            return
         if self._sending is not None and not self._sending.done():
             return
         if not self.application.running:

@@ -1,0 +1,65 @@
+"""`kinerja run --role`: which process takes updates, ticks the scheduler and drains the outbox."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.app import build_application
+from bot.config import Settings
+from bot.db.session import Database
+from bot.notify.pacing import PacedRateLimiter
+from bot.notify.scheduler import scheduler_of
+from bot.roles import Role
+from tests.conftest import FakeClock
+from tests.support.recording import RecordingRequest
+
+
+async def _jobs_and_calls(
+    settings: Settings, db: Database, clock: FakeClock, role: Role
+) -> tuple[set[str], list[str], bool]:
+    recorder = RecordingRequest()
+    application = build_application(settings, db=db, clock=clock, request=recorder, role=role)
+    await application.initialize()
+    try:
+        assert application.job_queue is not None
+        jobs = {job.name or "" for job in application.job_queue.jobs()}
+        sends = scheduler_of(application).sends
+    finally:
+        await application.shutdown()
+    return jobs, [call.method for call in recorder.calls], sends
+
+
+@pytest.mark.parametrize(
+    ("role", "jobs", "menu", "sends"),
+    [
+        (Role.ALL, {"_prune_updates", "_tick_scheduler", "_drain_outbox"}, True, True),
+        (Role.UPDATES, {"_prune_updates", "_tick_scheduler"}, True, False),
+        (Role.OUTBOX, {"_drain_outbox"}, False, True),
+    ],
+)
+async def test_each_role_schedules_its_own_jobs(
+    *,
+    settings: Settings,
+    db: Database,
+    clock: FakeClock,
+    role: Role,
+    jobs: set[str],
+    menu: bool,
+    sends: bool,
+) -> None:
+    """One process ticks (the one taking updates); outbox workers only drain; the menu is
+    published by the process people talk to."""
+    scheduled, calls, drains = await _jobs_and_calls(settings, db, clock, role)
+    assert scheduled == jobs
+    assert ("setMyCommands" in calls) is menu
+    assert drains is sends
+
+
+async def test_each_process_paces_its_share_of_the_rate(settings: Settings, db: Database) -> None:
+    """KINERJA_SENDERS processes share KINERJA_SEND_RATE: each paces at rate / senders."""
+    assert settings.send_share == 25  # one process: the whole rate
+    shared = settings.model_copy(update={"send_rate": 30.0, "senders": 2})
+    application = build_application(shared, db=db, request=RecordingRequest(), role=Role.OUTBOX)
+    limiter = getattr(application.bot.rate_limiter, "inner", None)
+    assert isinstance(limiter, PacedRateLimiter)
+    assert limiter.pacer.rate == 15
