@@ -49,7 +49,11 @@ ALWAYS = {  # the broadcast must go whatever the real time and date are
     "KINERJA_WORK_DAYS": "1,2,3,4,5,6,7",
     "KINERJA_PUBLIC_HOLIDAYS": "false",
 }
-TELEGRAM = RateLimits(global_per_second=30, per_chat_per_second=1.0)
+# Telegram's rates. The global bucket holds three seconds of sends (Telegram's own tolerance is
+# not published): a loaded test machine may stall the sandbox's event loop for a moment and then
+# admit a queue of requests at once. Two workers at the full rate each (no share) would still
+# send 60/s, 150 more than that allows over these 300 messages.
+TELEGRAM = RateLimits(global_per_second=30, global_burst=90, per_chat_per_second=1.0)
 
 
 async def _until(check: Callable[[], Awaitable[bool]], seconds: float, what: str) -> None:
@@ -143,8 +147,6 @@ async def test_two_outbox_workers_deliver_everything_once_within_the_limits(
                     await asyncio.wait_for(worker.wait(), timeout=30)
         counts = Counter(d.chat_id for d in sandbox.delivered if d.chat_id in chats)
         refused = [call for call in sandbox.calls if call.error_code == 429]
-        times = sorted(d.time for d in sandbox.delivered if d.chat_id in chats)
-        print(f"delivered {len(times)} in {times[-1] - times[0]:.1f} s")
 
     expected = Counter(note.chat_id for note in notes)
     assert chats - set(counts) == set(), "lost"
