@@ -104,6 +104,11 @@ ERROR_CODES: dict[str, tuple[str, ...]] = {
     "file": ("file", "reason"),
     "database": ("detail",),
     "database_folder": ("folder",),
+    "backup_tool": ("tool", "hint"),
+    "backup_tool_failed": ("tool", "detail"),
+    "backup_invalid": ("file", "reason"),
+    "restore_database_not_empty": ("tables",),
+    "restore_folder_not_empty": ("folder",),
 }
 """Every code of a one-line error (``DomainError`` codes and the two below), with its params."""
 
