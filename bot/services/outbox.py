@@ -310,6 +310,15 @@ class OutboxService:
             .correlate(Outbox)
         )
 
+    async def workers_seen(self, *, within: timedelta) -> int:
+        """How many workers claimed rows in the last ``within`` (a configuration check)."""
+        since = self._env.clock() - within
+        async with self._env.db.session() as session:
+            query = select(func.count(func.distinct(col(Outbox.claimed_by)))).where(
+                col(Outbox.claimed_at) > since
+            )
+            return int((await session.exec(query)).one())
+
     async def sent(self, item_id: int) -> None:
         """The message reached Telegram; the row's after-send hook runs in the same transaction."""
         now = self._env.clock()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 import pytest
 
 from bot.app import build_application
@@ -10,6 +12,7 @@ from bot.db.session import Database
 from bot.notify.pacing import PacedRateLimiter
 from bot.notify.scheduler import scheduler_of
 from bot.roles import Role
+from bot.services.outbox import Notification, enqueue_many
 from tests.conftest import FakeClock
 from tests.support.recording import RecordingRequest
 
@@ -63,3 +66,32 @@ async def test_each_process_paces_its_share_of_the_rate(settings: Settings, db: 
     limiter = getattr(application.bot.rate_limiter, "inner", None)
     assert isinstance(limiter, PacedRateLimiter)
     assert limiter.pacer.rate == 15
+
+
+async def test_more_workers_than_kinerja_senders_says_is_a_warning(
+    settings: Settings, db: Database, clock: FakeClock, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Forgetting KINERJA_SENDERS=2 when a second worker starts would double the rate: the
+    sender sees two workers' claims in the outbox and says what to set."""
+    recorder = RecordingRequest()
+    application = build_application(settings, db=db, clock=clock, request=recorder)
+    await application.initialize()
+    try:
+        scheduler = scheduler_of(application)
+        async with db.session() as session:
+            notes = [
+                Notification(dedupe_key=f"n{n}", chat_id=70_950 + n, template="notify/x")
+                for n in range(2)
+            ]
+            await enqueue_many(session, notes, now=clock())
+        assert len(await scheduler.outbox.claim(worker="first", limit=1)) == 1
+        with caplog.at_level(logging.WARNING):
+            assert await scheduler.check_senders() == 1
+        assert caplog.records == []
+        assert len(await scheduler.outbox.claim(worker="second", limit=1)) == 1
+        with caplog.at_level(logging.WARNING):
+            assert await scheduler.check_senders() == 2
+        [warning] = caplog.records
+        assert "KINERJA_SENDERS is 1" in warning.getMessage()
+    finally:
+        await application.shutdown()
