@@ -7,9 +7,10 @@ about what people got. The workers share ``KINERJA_SEND_RATE`` 30 (``KINERJA_SEN
 each), so together they stay within the limit: the sandbox refuses nothing.
 
 300 messages here (about 10 s of sending); ``bench/fanout.py --workers 2`` sends 3,000 the same
-way and reports the combined rate. Runs on the suite's database: PostgreSQL in CI, SQLite here
-(SQLite runs one writer at a time, and a claim is one write, so two workers on one SQLite file
-share it correctly too; they just gain nothing over one).
+way and reports the combined rate as a share of the limit (0.92 on PostgreSQL on a loaded
+2-core machine: 0 lost, 0 duplicated, no 429). Runs on the suite's database: PostgreSQL in CI,
+SQLite here (SQLite runs one writer at a time, and a claim is one write, so two workers on one
+SQLite file share it correctly too; they just gain nothing over one).
 """
 
 from __future__ import annotations
@@ -145,7 +146,8 @@ async def test_two_outbox_workers_deliver_everything_once_within_the_limits(
                         worker.send_signal(signal.SIGTERM)
                 for worker in workers:
                     await asyncio.wait_for(worker.wait(), timeout=30)
-        counts = Counter(d.chat_id for d in sandbox.delivered if d.chat_id in chats)
+        delivered = [d for d in sandbox.delivered if d.chat_id in chats]
+        counts = Counter(d.chat_id for d in delivered)
         refused = [call for call in sandbox.calls if call.error_code == 429]
 
     expected = Counter(note.chat_id for note in notes)
@@ -167,10 +169,16 @@ async def test_two_outbox_workers_deliver_everything_once_within_the_limits(
                 assert before.sent_at is not None
                 assert after.claimed_at is not None
                 assert after.claimed_at >= before.sent_at + timedelta(seconds=1)
-    # Usually 0: a chat stays with the worker that began it while that worker has its rows in
-    # flight. Without the rule the second worker's first claim takes rows of chats the first
-    # is sending to, and the assertion above fails (tried).
+    # A chat stays with the worker that began it while that worker has its rows in flight, and
+    # moves only a second after its last message (a handful here, 0 to 15 in the runs tried).
+    # Without the rule the second worker's first claim takes rows of chats the first is
+    # sending to, and the assertion above fails (tried).
     print(f"{handovers} chats went from one worker to the other")
+    # The combined rate, for the record only (a loaded machine slows it; no timing assertion):
+    # bench/fanout.py --workers 2 measures it over 3,000 messages.
+    times = sorted(d.time for d in delivered)
+    rate = (len(times) - 1) / (times[-1] - times[0])
+    print(f"two workers: {rate:.1f} messages/s combined, {rate / 30:.2f} of Telegram's 30/s")
     for number, (worker, log) in enumerate(zip(workers, logs, strict=True)):
         text = log.read_text()
         assert worker.returncode == 0, text
