@@ -10,23 +10,34 @@ second between the first and the last delivery) as a share of the limit, the 429
 received, and messages lost (planned, never delivered) and duplicated (delivered twice).
 
     uv run python bench/fanout.py [--quick] [--count 3000] [--rate 30]
+                                  [--workers 2] [--database-url postgresql://...]
 
 ``--quick`` sends 600. ``--rate`` is the bot's KINERJA_SEND_RATE for the run (default 30: the
-limit itself; deployments default to 25 for headroom).
+limit itself; deployments default to 25 for headroom). ``--workers N`` (N ≥ 2) sends with N
+real processes, ``python -m bot run --role outbox`` with ``KINERJA_SENDERS=N`` (each at
+rate / N), instead of the one in-process bot. ``--database-url`` names a PostgreSQL server: the
+run creates a database of its own there and drops it afterwards (default: a SQLite file).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import os
+import signal
+import sys
 import tempfile
 import time
 from collections import Counter
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import asyncpg
 from sqlalchemy import insert
+from sqlalchemy.engine import make_url
 
 from bot.app import build_application, polling
 from bot.clock import system_clock
@@ -92,18 +103,19 @@ async def populate(db: Database, count: int, today_start: datetime) -> None:
             }
             for serial in range(count)
         ]
-        await session.exec(insert(Employee).values(rows))
+        for start in range(0, len(rows), 1000):  # asyncpg takes at most 32,767 parameters
+            await session.exec(insert(Employee).values(rows[start : start + 1000]))
     plan = plan_cycle(PeriodKind.QUARTER, today_start.date() - timedelta(days=10))
     plan = with_overrides(plan, targets_due=today_start.date() + timedelta(days=3))
     await open_cycle(db, plan, now=now, actor=Actor.cli())
 
 
-def settings_for(folder: Path, sandbox: Sandbox, rate: float) -> Settings:
+def settings_for(folder: Path, sandbox: Sandbox, rate: float, url: str | None = None) -> Settings:
     """A deployment that may send at any hour (the benchmark must not wait for 08:00)."""
     return Settings(
         _env_file=None,
         telegram_bot_token=TOKEN,
-        database_url=f"sqlite+aiosqlite:///{folder / 'kinerja.db'}",
+        database_url=url or f"sqlite+aiosqlite:///{folder / 'kinerja.db'}",
         data_dir=folder,
         telegram_api_base_url=sandbox.base_url,
         telegram_file_base_url=sandbox.base_file_url,
@@ -124,12 +136,12 @@ async def wait_for(sandbox: Sandbox, chats: set[int], count: int, seconds: float
         await asyncio.sleep(0.2)
 
 
-async def run(count: int, rate: float) -> Outcome:
+async def run(count: int, rate: float, workers: int = 1, server: str | None = None) -> Outcome:
     """Plan ``count`` reminders, send them through the sandbox, and measure."""
     limits = RateLimits(global_per_second=LIMIT, per_chat_per_second=1.0, per_chat_burst=1.0)
     with tempfile.TemporaryDirectory() as folder:
-        async with Sandbox(token=TOKEN, rate_limits=limits) as sandbox:
-            settings = settings_for(Path(folder), sandbox, rate)
+        async with Sandbox(token=TOKEN, rate_limits=limits) as sandbox, own_database(server) as url:
+            settings = settings_for(Path(folder), sandbox, rate, url)
             db = Database(settings.resolved_database_url)
             await upgrade(db)
             await populate(db, count, system_clock().astimezone(settings.tz))
@@ -139,10 +151,72 @@ async def run(count: int, rate: float) -> Outcome:
             started = time.perf_counter()
             report = await ReminderService(ServiceEnv(db, system_clock, settings)).tick()
             planning = time.perf_counter() - started
-            async with polling(build_application(settings, db=db), poll_timeout=1):
-                await wait_for(sandbox, chats, report.reminders, seconds=count / LIMIT * 3 + 60)
+            seconds = count / LIMIT * 3 + 60
+            if workers > 1:
+                async with outbox_workers(settings, workers, Path(folder)):
+                    await wait_for(sandbox, chats, report.reminders, seconds=seconds)
+            else:
+                async with polling(build_application(settings, db=db), poll_timeout=1):
+                    await wait_for(sandbox, chats, report.reminders, seconds=seconds)
             await db.dispose()
         return measure(sandbox, chats, report.reminders, planning)
+
+
+@asynccontextmanager
+async def own_database(server: str | None) -> AsyncIterator[str | None]:
+    """A fresh PostgreSQL database on ``server`` for this run (None: SQLite in the folder)."""
+    if server is None:
+        yield None
+        return
+    admin = make_url(server).set(drivername="postgresql", database="postgres")
+    dsn = admin.render_as_string(hide_password=False)
+    name = f"kinerja_bench_{os.getpid()}"
+    connection = await asyncpg.connect(dsn)
+    try:
+        await connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        await connection.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await connection.close()
+    try:
+        yield admin.set(database=name).render_as_string(hide_password=False)
+    finally:
+        connection = await asyncpg.connect(dsn)
+        try:
+            await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        finally:
+            await connection.close()
+
+
+@asynccontextmanager
+async def outbox_workers(settings: Settings, workers: int, folder: Path) -> AsyncIterator[None]:
+    """``workers`` real processes, `python -m bot run --role outbox`, stopped with SIGTERM."""
+    env = {
+        **os.environ,
+        "TELEGRAM_BOT_TOKEN": TOKEN,
+        "DATABASE_URL": settings.resolved_database_url,
+        "KINERJA_DATA_DIR": str(folder),
+        "TELEGRAM_API_BASE_URL": settings.telegram_api_base_url,
+        "TELEGRAM_FILE_BASE_URL": settings.telegram_file_base_url,
+        "KINERJA_WORK_HOURS": settings.work_hours,
+        "KINERJA_WORK_DAYS": ",".join(str(day) for day in settings.work_days),
+        "KINERJA_PUBLIC_HOLIDAYS": "false",
+        "KINERJA_SEND_RATE": str(settings.send_rate),
+        "KINERJA_SENDERS": str(workers),
+    }
+    processes = [
+        await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot", "run", "--role", "outbox", env=env, cwd=folder
+        )
+        for _ in range(workers)
+    ]
+    try:
+        yield
+    finally:
+        for process in processes:
+            if process.returncode is None:
+                process.send_signal(signal.SIGTERM)
+        for process in processes:
+            await process.wait()
 
 
 def measure(sandbox: Sandbox, chats: set[int], planned: int, planning: float) -> Outcome:
@@ -168,17 +242,20 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="600 reminders instead of 3,000")
     parser.add_argument("--count", type=int, default=None, help="reminders to send")
     parser.add_argument("--rate", type=float, default=LIMIT, help="the bot's messages/second")
+    parser.add_argument("--workers", type=int, default=1, help="outbox worker processes")
+    parser.add_argument("--database-url", default=None, help="a PostgreSQL server to use")
     args = parser.parse_args()
     count = args.count or (600 if args.quick else 3000)
-    outcome = asyncio.run(run(count, args.rate))
+    outcome = asyncio.run(run(count, args.rate, args.workers, args.database_url))
     ratio = outcome.rate / LIMIT
     print(f"planned {outcome.planned} reminders in {outcome.planning_seconds:.2f} s (one tick)")
-    print(f"bot's configured rate: {args.rate:g}/s; sandbox limit: {LIMIT}/s, 1/s per chat")
+    senders = f"{args.workers} outbox workers" if args.workers > 1 else "one bot process"
+    print(f"bot's configured rate: {args.rate:g}/s over {senders}; sandbox limit: {LIMIT}/s")
     print(f"delivered {outcome.sent} in {outcome.seconds:.1f} s: {outcome.rate:.2f}/s")
     print(
-        f"fanout: sent={outcome.sent} seconds={outcome.seconds:.1f} rate={outcome.rate:.2f} "
-        f"limit={LIMIT} ratio={ratio:.3f} 429s={outcome.too_many} lost={outcome.lost} "
-        f"duplicates={outcome.duplicated}"
+        f"fanout: workers={args.workers} sent={outcome.sent} seconds={outcome.seconds:.1f} "
+        f"rate={outcome.rate:.2f} limit={LIMIT} ratio={ratio:.3f} 429s={outcome.too_many} "
+        f"lost={outcome.lost} duplicates={outcome.duplicated}"
     )
 
 

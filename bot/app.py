@@ -48,6 +48,7 @@ from bot.logs import guard_logs
 from bot.notify.pacing import PacedRateLimiter, Pacer
 from bot.notify.scheduler import SCHEDULER_KEY, Scheduler, scheduler_of
 from bot.render import Renderer
+from bot.roles import Role
 from bot.services.accounts import AccountService, LinkPolicy
 from bot.services.assessments import AssessmentService
 from bot.services.drafts import DraftStore
@@ -66,6 +67,7 @@ PRUNE_INTERVAL = timedelta(hours=6)
 OUTBOX_INTERVAL = timedelta(seconds=1)
 WORKER_NAME = f"{socket.gethostname()}:{os.getpid()}"
 DATABASE_KEY = "database"
+ROLE_KEY = "role"
 
 
 class SchemaOutdatedError(RuntimeError):
@@ -86,17 +88,21 @@ class KinerjaApp(Application[Any, Context, Any, Any, Any, Any]):
         if not await is_up_to_date(database):
             msg = "the database is not at the newest schema: run `kinerja db upgrade` first"
             raise SchemaOutdatedError(msg)
-        await _set_commands(self)
+        role: Role = self.bot_data.get(ROLE_KEY, Role.ALL)  # see bot.roles
+        if role.takes_updates:
+            await _set_commands(self)
         deps: Deps = self.bot_data[DEPS_KEY]
         env = ServiceEnv(db=database, clock=deps.clock, settings=deps.settings)
         self.bot_data[SCHEDULER_KEY] = Scheduler(
-            self, env, deps.outbox, deps.renderer, worker=WORKER_NAME
+            self, env, deps.outbox, deps.renderer, worker=WORKER_NAME, sends=role.drains_outbox
         )
         if self.job_queue is not None:
-            self.job_queue.run_repeating(_prune_updates, interval=PRUNE_INTERVAL, first=60)
-            self.job_queue.run_repeating(_drain_outbox, interval=OUTBOX_INTERVAL, first=1)
-            tick = timedelta(seconds=deps.settings.tick_seconds)
-            self.job_queue.run_repeating(_tick_scheduler, interval=tick, first=2)
+            if role.takes_updates:
+                self.job_queue.run_repeating(_prune_updates, interval=PRUNE_INTERVAL, first=60)
+                tick = timedelta(seconds=deps.settings.tick_seconds)
+                self.job_queue.run_repeating(_tick_scheduler, interval=tick, first=2)
+            if role.drains_outbox:
+                self.job_queue.run_repeating(_drain_outbox, interval=OUTBOX_INTERVAL, first=1)
 
     async def shutdown(self) -> None:
         """Stop PTB, then close the database pool."""
@@ -148,12 +154,14 @@ def build_application(
     rate_limiter: bool = True,
     forms: Iterable[Form] = FORMS,
     renderer: Renderer | None = None,
+    role: Role = Role.ALL,
 ) -> KinerjaApp:
     """The bot, ready for `initialize()`/`start()` or `run_polling()`.
 
     ``request`` replaces the HTTP layer (handler tests record calls with it); ``db`` shares a
     database the caller already opened; ``forms`` and ``renderer`` replace the registered forms
-    and the templates (the form engine's own tests use a sample form).
+    and the templates (the form engine's own tests use a sample form); ``role`` says which
+    jobs :meth:`KinerjaApp.initialize` schedules (:mod:`bot.roles`).
     """
     token = settings.require_token()
     guard_logs(token)  # before PTB logs its Bot API URL, which holds the token
@@ -170,7 +178,7 @@ def build_application(
     paced = None
     if rate_limiter:
         # Paces every message (private chats too); replies go before the outbox's broadcasts.
-        pacer = Pacer(rate=settings.send_rate, per_chat=settings.chat_rate)
+        pacer = Pacer(rate=settings.send_share, per_chat=settings.chat_rate)
         paced = PacedRateLimiter(pacer)
     # Every request passes the guard first: nothing goes out over Telegram's size limits.
     builder = builder.rate_limiter(cast("BaseRateLimiter[None]", MessageGuard(paced)))
@@ -181,6 +189,7 @@ def build_application(
         settings, database, clock=clock, forms=forms, renderer=renderer
     )
     application.bot_data[DATABASE_KEY] = database
+    application.bot_data[ROLE_KEY] = role
     register(application)
     return application
 
@@ -275,9 +284,9 @@ def _reason(error: TelegramError) -> str:
     return guard_logs().mask(cause.message if isinstance(cause, TelegramError) else error.message)
 
 
-def run_polling(settings: Settings) -> None:
+def run_polling(settings: Settings, *, role: Role = Role.ALL) -> None:
     """Check the Bot API, then run the bot until interrupted (Ctrl-C or SIGTERM)."""
-    application = build_application(settings)
+    application = build_application(settings, role=role)
     asyncio.run(check_bot_api(settings))
     log.info("Kinerja Bot starts polling %s", settings.telegram_api_base_url)
     application.run_polling(allowed_updates=Update.ALL_TYPES)

@@ -115,6 +115,7 @@ class Settings(BaseSettings):
     )
     send_rate: float = Field(default=25.0, gt=0, le=1000, validation_alias="KINERJA_SEND_RATE")
     chat_rate: float = Field(default=1.0, gt=0, le=30, validation_alias="KINERJA_CHAT_RATE")
+    senders: int = Field(default=1, ge=1, le=100, validation_alias="KINERJA_SENDERS")
     outbox_max_attempts: int = Field(
         default=5, ge=1, validation_alias="KINERJA_OUTBOX_MAX_ATTEMPTS"
     )
@@ -122,21 +123,6 @@ class Settings(BaseSettings):
         default=120, ge=1, validation_alias="KINERJA_OUTBOX_LEASE_SECONDS"
     )
     tick_seconds: int = Field(default=60, ge=1, validation_alias="KINERJA_TICK_SECONDS")
-
-    @field_validator("telegram_bot_token")
-    @classmethod
-    def _refuse_placeholder(cls, value: SecretStr | None) -> SecretStr | None:
-        if value is None:
-            return None
-        token = value.get_secret_value()
-        if is_placeholder_token(token):
-            msg = (
-                "TELEGRAM_BOT_TOKEN looks like a placeholder, not a token from @BotFather "
-                "(expected '<digits>:<35 characters>'). Put the real token in .env, or remove "
-                "the line to run the demo."
-            )
-            raise ValueError(msg)
-        return value
 
     @field_validator("secret_key")
     @classmethod
@@ -206,6 +192,19 @@ class Settings(BaseSettings):
         return ZoneInfo(self.timezone)
 
     @property
+    def send_share(self) -> float:
+        """Messages per second this process may send: its share of ``KINERJA_SEND_RATE``.
+
+        ``KINERJA_SEND_RATE`` is the whole deployment's rate (one bot token, one Telegram
+        limit). When ``KINERJA_SENDERS`` processes run at once (``kinerja run`` with any role,
+        e.g. the bot and a second outbox worker), each paces everything it sends at
+        rate / senders, so together they stay within the rate. A fixed share rather than a
+        budget shared through the database: no query per message and no new table, at the
+        price that a stopped worker's share goes unused until the setting changes.
+        """
+        return self.send_rate / self.senders
+
+    @property
     def resolved_database_url(self) -> str:
         """DATABASE_URL, or a SQLite file inside the data folder."""
         if self.database_url:
@@ -213,14 +212,28 @@ class Settings(BaseSettings):
         return f"sqlite+aiosqlite:///{self.data_dir / 'kinerja.db'}"
 
     def require_token(self) -> str:
-        """The bot token, or a ConfigError telling the operator how to get one."""
+        """The bot token, or a ConfigError telling the operator how to get one.
+
+        Only what talks to Telegram asks (``kinerja run``, the composition root): a
+        placeholder copied from ``.env.example`` is refused here, not when the settings load,
+        so ``kinerja db upgrade``, ``import`` and the other operator commands work before the
+        token from @BotFather is there.
+        """
         if self.telegram_bot_token is None:
             msg = (
                 "TELEGRAM_BOT_TOKEN is not set. Create a bot with @BotFather, then put "
                 "TELEGRAM_BOT_TOKEN=<token> in .env (see .env.example)."
             )
             raise ConfigError(msg)
-        return self.telegram_bot_token.get_secret_value()
+        token = self.telegram_bot_token.get_secret_value()
+        if is_placeholder_token(token):
+            msg = (
+                "TELEGRAM_BOT_TOKEN looks like a placeholder, not a token from @BotFather "
+                "(expected '<digits>:<35 characters>'). Put the real token in .env, or remove "
+                "the line to run the demo."
+            )
+            raise ConfigError(msg)
+        return token
 
 
 def load_secret_key(settings: Settings) -> bytes:

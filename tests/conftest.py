@@ -94,6 +94,12 @@ class _PostgresTemplates:
         await self._admin_execute(f'CREATE DATABASE "{name}" TEMPLATE "{self.template}"')
         return name
 
+    async def empty(self) -> str:
+        """A new database without any table (what a restore starts from)."""
+        name = f"{self.template}_e{next(self._counter)}"
+        await self._admin_execute(f'CREATE DATABASE "{name}"')
+        return name
+
     async def drop(self, name: str) -> None:
         await self._admin_execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 

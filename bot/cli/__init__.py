@@ -8,12 +8,15 @@ kinerja invite NIP                print a single-use link code for one employee
 kinerja cycle open --start DATE   open an appraisal cycle (month, quarter or year)
 kinerja admin grant|revoke|list   the BKPSDM admin role
 kinerja unit head UNIT NIP        name the head of a unit; `unit list` shows them all
+kinerja backup FILE               the database and the evidence files in one archive
+kinerja restore FILE              an archive back into an empty database and data folder
 """
 
 from bot.cli import (  # noqa: F401  (each registers its commands)
     authority,
     cycle,
     feedback,
+    maintenance,
     people,
     results,
     running,

@@ -104,6 +104,11 @@ ERROR_CODES: dict[str, tuple[str, ...]] = {
     "file": ("file", "reason"),
     "database": ("detail",),
     "database_folder": ("folder",),
+    "backup_tool": ("tool", "hint"),
+    "backup_tool_failed": ("tool", "detail"),
+    "backup_invalid": ("file", "reason"),
+    "restore_database_not_empty": ("tables",),
+    "restore_folder_not_empty": ("folder",),
 }
 """Every code of a one-line error (``DomainError`` codes and the two below), with its params."""
 
@@ -165,11 +170,15 @@ def main(verbose: bool) -> None:
         level=logging.DEBUG if verbose else logging.INFO,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    quiet = logging.DEBUG if verbose else logging.WARNING
     # httpx logs every request URL at INFO: Telegram URLs contain the bot token (masked by the
     # guard, see bot.logs), and a line per request is noise.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     # Alembic announces its context on every schema check: noise around a command's output.
-    logging.getLogger("alembic").setLevel(logging.DEBUG if verbose else logging.WARNING)
+    # APScheduler (PTB's JobQueue) logs two lines per job run, and the outbox job runs every
+    # second. `-v` brings both back.
+    for noisy in ("alembic", "apscheduler"):
+        logging.getLogger(noisy).setLevel(quiet)
     guard_logs()
 
 
@@ -186,23 +195,25 @@ def db_upgrade() -> None:
     from bot.services.authority import gaps
 
     settings = settings_or_exit()
-    if not logging.getLogger("alembic").isEnabledFor(logging.DEBUG):
-        logging.getLogger("alembic").setLevel(logging.INFO)  # "Running upgrade ..." lines
-
     url = database_url(settings)
 
-    async def _run() -> tuple[str | None, tuple[str, ...]]:
+    async def _run() -> tuple[str | None, str | None, tuple[str, ...]]:
         database = Database(url)
         try:
+            before = await current_revision(database)
             await upgrade(database)
             async with database.session() as session:
                 without_head = (await gaps(session)).without_head
-            return await current_revision(database), without_head
+            return before, await current_revision(database), without_head
         finally:
             await database.dispose()
 
-    revision, without_head = asyncio.run(_run())
-    click.echo(f"database at revision {revision}")
+    before, revision, without_head = asyncio.run(_run())
+    if before != revision:
+        start = f"revision {before}" if before else "an empty database"
+        click.echo(f"database upgraded from {start} to revision {revision}")
+    else:
+        click.echo(f"database at revision {revision}")
     if without_head:
         renderer = renderer_for(settings)
         click.echo(renderer.render_text(None, "cli/heads_missing", opds=without_head))

@@ -11,17 +11,33 @@ import click
 
 from bot.cli.common import main, settings_or_exit
 from bot.config import ConfigError
+from bot.roles import Role
 
 
 @main.command()
-def run() -> None:
+@click.option(
+    "--role",
+    type=click.Choice([role.value for role in Role]),
+    default=Role.ALL.value,
+    show_default=True,
+    help=(
+        "all: updates, scheduler and outbox in one process; updates: updates and scheduler, "
+        "the outbox left to workers; outbox: drain the outbox only (run as many as you like, "
+        "and set KINERJA_SENDERS to the number of `kinerja run` processes)."
+    ),
+)
+def run(role: str) -> None:
     """Start the bot for real: long polling with TELEGRAM_BOT_TOKEN."""
     from bot.app import run_polling
+    from bot.worker import run_outbox_worker
 
     settings = settings_or_exit()
     try:
         settings.require_token()
-        run_polling(settings)
+        if role == Role.OUTBOX:
+            run_outbox_worker(settings)
+        else:
+            run_polling(settings, role=Role(role))
     except ConfigError as exc:  # also a Bot API that refuses the token: one line, no traceback
         raise click.ClickException(str(exc)) from None
 

@@ -1,7 +1,8 @@
 """One error policy: log with context, tell the admin chat, apologise to the person.
 
-Log lines carry ids only: never the token (httpx logging is quietened in the CLI) nor phone
-numbers or message text.
+Each error is one ERROR line with the update id and the user id; its traceback is logged at
+DEBUG (``kinerja -v``). Log lines carry ids only: never the token (httpx logging is quietened
+in the CLI) nor phone numbers or message text.
 """
 
 from __future__ import annotations
@@ -23,9 +24,16 @@ async def report(update: object, context: Context) -> None:
     user_id = (
         update.effective_user.id if isinstance(update, Update) and update.effective_user else None
     )
+    # One line per error (what and whose); the traceback is detail, shown with `kinerja -v`.
+    summary = " ".join(str(error).split())[:200]
     log.error(
-        "error handling update %s from user %s: %r", update_id, user_id, error, exc_info=error
+        "error handling update %s from user %s: %s: %s",
+        update_id,
+        user_id,
+        type(error).__name__,
+        summary,
     )
+    log.debug("traceback of the error handling update %s", update_id, exc_info=error)
     renderer = context.deps.renderer
     admin_chat = context.deps.settings.admin_chat_id
     try:

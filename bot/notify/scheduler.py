@@ -14,6 +14,8 @@ import logging
 import math
 import os
 import socket
+import time
+from datetime import timedelta
 from typing import Any
 
 from telegram.ext import Application
@@ -29,6 +31,8 @@ log = logging.getLogger(__name__)
 SCHEDULER_KEY = "scheduler"
 WINDOW_SECONDS = 2.0  # rows claimed ahead of the pace: a worker killed mid-send repeats fewer
 WORKER_NAME = f"{socket.gethostname()}:{os.getpid()}"
+SENDERS_CHECK_SECONDS = 300.0  # how often a sender compares the workers it sees with the setting
+SENDERS_WINDOW = timedelta(seconds=60)
 
 AnyApplication = Application[Any, Any, Any, Any, Any, Any]
 
@@ -44,12 +48,16 @@ class Scheduler:
         renderer: Renderer,
         *,
         worker: str = WORKER_NAME,
+        sends: bool = True,
     ) -> None:
         self.application = application
         self.planner = ReminderService(env)
-        window = math.ceil(env.settings.send_rate * WINDOW_SECONDS)
+        window = math.ceil(env.settings.send_share * WINDOW_SECONDS)
         self.sender = Sender(application.bot, renderer, outbox, worker=worker, window=window)
+        self.sends = sends  # False in a process that leaves the outbox to workers
+        self.outbox, self.senders = outbox, env.settings.senders
         self._sending: asyncio.Task[int] | None = None
+        self._next_check = 0.0
 
     async def tick(self) -> TickReport:
         """Plan what is due now, then make sure the sender runs."""
@@ -67,14 +75,35 @@ class Scheduler:
 
     def kick(self) -> None:
         """Start the sender loop unless it is running (or the application is not)."""
+        if not self.sends:
+            return
         if self._sending is not None and not self._sending.done():
             return
         if not self.application.running:
             return
-        keep_going = self._running
-        self._sending = self.application.create_task(
-            self.sender.run(keep_going), name="outbox-sender"
-        )
+        self._sending = self.application.create_task(self._send(), name="outbox-sender")
+
+    async def _send(self) -> int:
+        sent = await self.sender.run(self._running)
+        if sent and time.monotonic() >= self._next_check:
+            self._next_check = time.monotonic() + SENDERS_CHECK_SECONDS
+            await self.check_senders()
+        return sent
+
+    async def check_senders(self) -> int:
+        """Warn when more workers send than ``KINERJA_SENDERS`` says: each then sends more
+        than its share, and together they may pass the rate. Returns how many were seen."""
+        seen = await self.outbox.workers_seen(within=SENDERS_WINDOW)
+        if seen > self.senders:
+            log.warning(
+                "%d workers sent from the outbox in the last %d s but KINERJA_SENDERS is %d: "
+                "together they may exceed KINERJA_SEND_RATE; set KINERJA_SENDERS to the number "
+                "of `kinerja run` processes on every one of them",
+                seen,
+                SENDERS_WINDOW.total_seconds(),
+                self.senders,
+            )
+        return seen
 
     def _running(self) -> bool:
         return bool(self.application.running)

@@ -28,11 +28,13 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import and_, or_, update
+from sqlalchemy import and_, exists, func, or_, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import aliased
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
+from sqlmodel.sql.expression import SelectOfScalar
 
 from bot.db.models import Employee, Outbox, Result
 from bot.domain import OutboxStatus
@@ -50,6 +52,7 @@ REPLY, PROMPT, BROADCAST = 0, 5, 10  # priorities: lower goes first
 NETWORK_BACKOFF = timedelta(seconds=15)  # doubled after every failed attempt
 MAX_BACKOFF = timedelta(minutes=30)
 INSERT_BATCH = 500
+CLAIM_LOCK = 0x6B696E6A61  # PostgreSQL advisory lock key: the outbox workers' claims take turns
 
 
 class NoticeKind(StrEnum):
@@ -237,6 +240,14 @@ class OutboxService:
         One UPDATE … RETURNING takes the rows (with ``FOR UPDATE SKIP LOCKED`` on PostgreSQL),
         so two workers never claim the same row. Rows whose worker died (SENDING past the
         lease) are due again. Outside working time only replies and prompts are due.
+
+        Several workers (``kinerja run --role outbox``) may drain one outbox; each paces its
+        own sends, one chat at ``KINERJA_CHAT_RATE``. So that two workers never send to one
+        chat within that interval, a chat is not claimed while another worker has one of its
+        rows in flight (SENDING, lease alive), nor within ``1 / KINERJA_CHAT_RATE`` seconds
+        after another worker's message to it (``sent_at``). On PostgreSQL the claims of all
+        workers take turns (a transaction-level advisory lock; a claim takes milliseconds),
+        so two claims cannot both see a chat free; SQLite runs one writer at a time anyway.
         """
         now = self._env.clock()
         lease = timedelta(seconds=self._env.settings.outbox_lease_seconds)
@@ -246,6 +257,7 @@ class OutboxService:
         )
         if not self.calendar.is_working_time(now):
             due = and_(due, col(Outbox.priority) < BROADCAST)
+        due = and_(due, ~exists(self._chat_busy_elsewhere(worker, now, lease)))
         candidates = select(Outbox.id).where(due).order_by(col(Outbox.priority), col(Outbox.id))
         candidates = candidates.limit(limit)
         if self._env.db.dialect == "postgresql":
@@ -262,6 +274,8 @@ class OutboxService:
             .returning(*_CLAIMED_COLUMNS)
         )
         async with self._env.db.session() as session:
+            if self._env.db.dialect == "postgresql":
+                await session.exec(select(func.pg_advisory_xact_lock(CLAIM_LOCK)))
             rows = sorted((await session.exec(statement)).all(), key=lambda row: (row[9], row[0]))
             blocked = await blocked_chats(session, {row[1] for row in rows})
             if blocked:
@@ -271,6 +285,39 @@ class OutboxService:
                     .values(status=OutboxStatus.UNREACHABLE, last_error="unreachable")
                 )
         return [_item(row) for row in rows if row[1] not in blocked]
+
+    def _chat_busy_elsewhere(
+        self, worker: str, now: datetime, lease: timedelta
+    ) -> SelectOfScalar[int | None]:
+        """Rows of the candidate's chat that another worker is sending or just sent."""
+        other = aliased(Outbox)
+        interval = timedelta(seconds=1 / self._env.settings.chat_rate)
+        return (
+            select(col(other.id))
+            .where(
+                col(other.chat_id) == col(Outbox.chat_id),
+                col(other.claimed_by) != worker,
+                or_(
+                    and_(
+                        col(other.status) == OutboxStatus.SENDING,
+                        col(other.claimed_at) >= now - lease,
+                    ),
+                    and_(
+                        col(other.status) == OutboxStatus.SENT, col(other.sent_at) > now - interval
+                    ),
+                ),
+            )
+            .correlate(Outbox)
+        )
+
+    async def workers_seen(self, *, within: timedelta) -> int:
+        """How many workers claimed rows in the last ``within`` (a configuration check)."""
+        since = self._env.clock() - within
+        async with self._env.db.session() as session:
+            query = select(func.count(func.distinct(col(Outbox.claimed_by)))).where(
+                col(Outbox.claimed_at) > since
+            )
+            return int((await session.exec(query)).one())
 
     async def sent(self, item_id: int) -> None:
         """The message reached Telegram; the row's after-send hook runs in the same transaction."""

@@ -147,3 +147,39 @@ async def test_context_values_and_buttons_come_back_as_stored(
     [item] = await _service(db, clock, settings).claim(worker="w", limit=1)
     assert item.context == context
     assert item.buttons == ((Button("notify.open_targets", "a:remind_open:1"),),)
+
+
+async def test_a_chat_another_worker_sends_to_waits_until_a_second_after_its_message(
+    db: Database, clock: FakeClock, settings: Settings
+) -> None:
+    """Telegram allows one message a second per chat, and each worker paces only its own
+    sends: while worker A has a row for a chat in flight, worker B takes none of that chat's
+    rows, and after A's message B waits 1/KINERJA_CHAT_RATE seconds from A's send."""
+    await _add(db, clock, _note("a1"), _note("other", chat=CHAT + 1), _note("a2"))
+    outbox = _service(db, clock, settings)
+    keys = {row.id: row.dedupe_key for row in await _rows(db)}
+    [first] = await outbox.claim(worker="A", limit=1)
+    assert keys[first.id] == "a1"
+    assert [keys[item.id] for item in await outbox.claim(worker="B", limit=10)] == ["other"]
+    clock.advance(seconds=0.3)
+    await outbox.sent(first.id)
+    assert await outbox.claim(worker="B", limit=10) == []
+    clock.advance(seconds=0.9)
+    assert await outbox.claim(worker="B", limit=10) == []
+    clock.advance(seconds=0.2)  # 1.1 s after A's message
+    [second] = await outbox.claim(worker="B", limit=10)
+    assert keys[second.id] == "a2"
+
+
+async def test_a_worker_paces_its_own_rows_to_a_chat_itself(
+    db: Database, clock: FakeClock, settings: Settings
+) -> None:
+    """The rule is about other workers: one worker may hold several rows of a chat (its own
+    pacer spaces them), and a row of a worker that died stops blocking after the lease."""
+    await _add(db, clock, _note("a1"), _note("a2"), _note("a3"))
+    outbox = _service(db, clock, settings)
+    assert len(await outbox.claim(worker="A", limit=2)) == 2
+    assert await outbox.claim(worker="B", limit=10) == []
+    assert len(await outbox.claim(worker="A", limit=10)) == 1
+    clock.advance(seconds=settings.outbox_lease_seconds + 1)  # A died with all three in flight
+    assert len(await outbox.claim(worker="B", limit=10)) == 3
