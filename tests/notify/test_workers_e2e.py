@@ -6,11 +6,10 @@ second overall, one a second per chat, 429 beyond) and its ``delivered`` record 
 about what people got. The workers share ``KINERJA_SEND_RATE`` 30 (``KINERJA_SENDERS=2``: 15
 each), so together they stay within the limit: the sandbox refuses nothing.
 
-300 messages here (about 10 s of sending); ``bench/fanout.py --workers 2`` sends 3,000 the same
-way and reports the combined rate as a share of the limit (0.92 on PostgreSQL on a loaded
-2-core machine: 0 lost, 0 duplicated, no 429). Runs on the suite's database: PostgreSQL in CI,
-SQLite here (SQLite runs one writer at a time, and a claim is one write, so two workers on one
-SQLite file share it correctly too; they just gain nothing over one).
+3,000 messages on PostgreSQL (about 100 s of sending: the CI pass), 300 on SQLite (SQLite runs
+one writer at a time, and a claim is one write, so two workers on one SQLite file share it
+correctly too; they just gain nothing over one, so a short run shows it).
+``bench/fanout.py --workers 2`` reports the combined rate as a share of the limit the same way.
 """
 
 from __future__ import annotations
@@ -40,9 +39,7 @@ from tests.conftest import E2E_TOKEN
 
 pytestmark = pytest.mark.e2e
 
-SINGLE = 240  # chats that get one message
 REPEATED = 20  # chats that get three, 35 rows apart in the queue
-MESSAGES = SINGLE + 3 * REPEATED
 FIRST_CHAT = 91_000
 WORKERS = 2
 ALWAYS = {  # the broadcast must go whatever the real time and date are
@@ -53,7 +50,7 @@ ALWAYS = {  # the broadcast must go whatever the real time and date are
 # Telegram's rates. The global bucket holds three seconds of sends (Telegram's own tolerance is
 # not published): a loaded test machine may stall the sandbox's event loop for a moment and then
 # admit a queue of requests at once. Two workers at the full rate each (no share) would still
-# send 60/s, 150 more than that allows over these 300 messages.
+# send 60/s, 150 more than that allows over even 300 messages.
 TELEGRAM = RateLimits(global_per_second=30, global_burst=90, per_chat_per_second=1.0)
 
 
@@ -66,10 +63,14 @@ async def _until(check: Callable[[], Awaitable[bool]], seconds: float, what: str
         await asyncio.sleep(0.1)
 
 
-def _notes() -> list[Notification]:
-    """One message to each single chat, three to each repeated chat."""
-    singles = [FIRST_CHAT + n for n in range(SINGLE)]
-    repeated = [FIRST_CHAT + SINGLE + n for n in range(REPEATED)]
+def _messages(db_url: str) -> int:
+    return 3_000 if db_url.startswith("postgresql") else 300
+
+
+def _notes(messages: int) -> list[Notification]:
+    """Three messages to each repeated chat, one to each other chat: ``messages`` in all."""
+    singles = [FIRST_CHAT + n for n in range(messages - 3 * REPEATED)]
+    repeated = [FIRST_CHAT + len(singles) + n for n in range(REPEATED)]
     # 35 rows apart: a worker claims 30 at a time, so the second worker's first claim meets
     # chats whose first message the first worker is still sending.
     chats = [*repeated, *singles[:15], *repeated, *singles[15:30], *repeated, *singles[30:]]
@@ -105,9 +106,10 @@ async def test_two_outbox_workers_deliver_everything_once_within_the_limits(
 ) -> None:
     """Every message arrives exactly once, both workers send, the sandbox refuses nothing, and
     no worker takes a chat's message while the other sends to it or within a second after."""
-    notes = _notes()
+    messages = _messages(db_url)
+    notes = _notes(messages)
     chats = {note.chat_id for note in notes}
-    assert len(notes) == MESSAGES
+    assert len(notes) == messages
     async with Sandbox(token=E2E_TOKEN, rate_limits=TELEGRAM) as sandbox:
         for chat in chats:
             sandbox.user(chat, "Pegawai", started=True)
@@ -137,8 +139,9 @@ async def test_two_outbox_workers_deliver_everything_once_within_the_limits(
                 await _until(started, 60, "both workers to start")
                 async with db.session() as session:
                     added = await enqueue_many(session, notes, now=system_clock())
-                assert added == MESSAGES
-                await _until(settled, 120, "every message to be sent")
+                assert added == messages
+                # 30 a second at best: the wait allows for a slow, loaded machine.
+                await _until(settled, 60 + messages / 10, "every message to be sent")
                 await asyncio.sleep(1)  # a late duplicate would still show up
             finally:
                 for worker in workers:
@@ -175,7 +178,7 @@ async def test_two_outbox_workers_deliver_everything_once_within_the_limits(
     # sending to, and the assertion above fails (tried).
     print(f"{handovers} chats went from one worker to the other")
     # The combined rate, for the record only (a loaded machine slows it; no timing assertion):
-    # bench/fanout.py --workers 2 measures it over 3,000 messages.
+    # bench/fanout.py --workers 2 measures it the same way.
     times = sorted(d.time for d in delivered)
     rate = (len(times) - 1) / (times[-1] - times[0])
     print(f"two workers: {rate:.1f} messages/s combined, {rate / 30:.2f} of Telegram's 30/s")
