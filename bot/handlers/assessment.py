@@ -22,7 +22,6 @@ from bot.handlers.forms import ActionHandler
 from bot.handlers.menu_types import Command
 from bot.handlers.paging import PageHandler
 from bot.services.assessments import AssessmentRefused, Ratings, preview
-from bot.services.audit import Actor
 from bot.services.results import ResultRefused
 from scoring import Rating
 
@@ -40,12 +39,6 @@ def _pair(value: Any) -> tuple[int, int]:
 
 def _rating(value: Any) -> Rating | None:
     return None if value is None else Rating(str(value).removesuffix(SUGGESTED))
-
-
-def _actor(ctx: FormContext) -> Actor:
-    return Actor(
-        telegram_user_id=ctx.user_id, employee_id=ctx.employee.id if ctx.employee else None
-    )
 
 
 # --- /penilaian -----------------------------------------------------------------------------
@@ -228,7 +221,7 @@ async def _check_unit(ctx: FormContext, value: Any) -> None:
     cycle_id, unit_id = _pair(value)
     try:
         shown = await ctx.telegram.deps.results.distribution(
-            _actor(ctx), cycle_id=cycle_id, unit_id=unit_id
+            ctx.actor, cycle_id=cycle_id, unit_id=unit_id
         )
     except ResultRefused as refused:
         raise Invalid("unknown_option") from refused
@@ -245,7 +238,7 @@ async def _describe_publish(ctx: FormContext) -> Mapping[str, Any]:
         if "unit" in ctx.answers:
             cycle_id, unit_id = _pair(ctx.answers["unit"])
             found["distribution"] = await results.distribution(
-                _actor(ctx), cycle_id=cycle_id, unit_id=unit_id
+                ctx.actor, cycle_id=cycle_id, unit_id=unit_id
             )
         else:
             found["units"] = await results.publishable(ctx.user_id)
@@ -266,7 +259,7 @@ async def _publish_complete(ctx: FormContext) -> Reply:
     cycle_id, unit_id = _pair(ctx.answers["unit"])
     try:
         published = await ctx.telegram.deps.results.publish(
-            _actor(ctx), cycle_id=cycle_id, unit_id=unit_id, reason=ctx.answers.get("reason")
+            ctx.actor, cycle_id=cycle_id, unit_id=unit_id, reason=ctx.answers.get("reason")
         )
     except ResultRefused as refused:
         return Reply("results/refused", {"code": refused.code})
