@@ -45,8 +45,10 @@ from bot.services.evidence.types import (
     EvidenceRefusedError,
     ReviewItem,
     ReviewStatus,
+    TargetChoice,
     TeamStatus,
     Upload,
+    form_view,
     realisation_limits,
 )
 
@@ -79,17 +81,22 @@ def _link_of(answers: Any) -> str | None:
     return str(link) if link else None
 
 
+async def _open_targets(ctx: FormContext) -> TargetChoice:
+    """The person's open targets, read once per update: every hook below needs them."""
+    evidence = ctx.telegram.deps.evidence
+    return await ctx.once("evidence.choices", lambda: evidence.choices(ctx.actor))
+
+
 async def _guard(ctx: FormContext) -> Reply | None:
-    choice = await ctx.telegram.deps.evidence.choices(ctx.user_id)
+    choice = await _open_targets(ctx)
     if choice.unavailable is None:
         return None
     return Reply("evidence/unavailable", {"reason": choice.unavailable.value})
 
 
 async def _targets(ctx: FormContext) -> list[Option]:
-    deps = ctx.telegram.deps
-    choice = await deps.evidence.choices(ctx.user_id)
-    label = deps.renderer.label
+    choice = await _open_targets(ctx)
+    label = ctx.telegram.deps.renderer.label
     return [
         Option(str(t.id), label(ctx.language, "evidence.target_option", indicator=t.indicator))
         for t in choice.targets
@@ -101,7 +108,7 @@ async def _describe(ctx: FormContext) -> dict[str, Any]:
     realisation = Decimal(typed) if typed is not None else None
     chosen = None
     if target is not None:
-        chosen = await ctx.telegram.deps.evidence.form_view(ctx.user_id, int(target), realisation)
+        chosen = form_view(await _open_targets(ctx), int(target), realisation)
     return {
         "chosen": chosen,
         "realisation": realisation,
@@ -111,7 +118,7 @@ async def _describe(ctx: FormContext) -> dict[str, Any]:
 
 
 async def _bounds(ctx: FormContext) -> Bounds:
-    view = await ctx.telegram.deps.evidence.form_view(ctx.user_id, int(ctx.answers["target"]))
+    view = form_view(await _open_targets(ctx), int(ctx.answers["target"]))
     unit = view.target.unit if view else ""
     low, high = realisation_limits(unit)
     return Bounds(low=low, high=high, unit=unit)
@@ -123,7 +130,7 @@ async def _check_realisation(ctx: FormContext, value: Any) -> None:
         service.check_realisation(Decimal(value))
     except EvidenceRefusedError as refusal:
         raise Invalid(refusal.code, **refusal.params) from refusal
-    if await service.form_view(ctx.user_id, int(ctx.answers["target"])) is None:
+    if form_view(await _open_targets(ctx), int(ctx.answers["target"])) is None:
         raise Invalid("target_unavailable")
 
 
@@ -161,7 +168,7 @@ async def _complete(ctx: FormContext) -> Reply:
         return await _drop_file(ctx, refused.attached, refused.reason)
     try:
         receipt = await ctx.telegram.deps.evidence.submit(
-            telegram_user_id=ctx.user_id,
+            actor=ctx.actor,
             target_id=int(ctx.answers["target"]),
             realisation=Decimal(ctx.answers["realisation"]),
             note=ctx.answers.get("note"),
