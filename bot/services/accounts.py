@@ -229,11 +229,16 @@ class AccountService:
         async with self._db.session() as session:
             return await resolve_actor(session, telegram_user_id)
 
-    async def begin_linking(self, *, telegram_user_id: int, chat_id: int) -> EmployeeCard | None:
+    async def begin_linking(self, actor: Actor, *, chat_id: int) -> EmployeeCard | None:
         """Start (or restart) linking; returns the record instead when already linked."""
-        now = self._clock()
+        now, telegram_user_id = self._clock(), actor.telegram_user_id
+        if telegram_user_id is None:
+            msg = "linking needs a Telegram account"
+            raise ValueError(msg)
         async with self._db.session() as session:
-            employee = await _employee_of(session, telegram_user_id)
+            employee = None
+            if actor.employee_id is not None:
+                employee = await session.get(Employee, actor.employee_id)
             if employee is not None:
                 return await _card(session, employee)
             await drafts.save(
