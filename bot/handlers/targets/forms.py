@@ -84,7 +84,7 @@ async def _facts(
     service = _service(ctx)
     return await ctx.once(
         ("targets.form_facts", base_id, revises_id),
-        lambda: service.form_facts(ctx.user_id, base_id=base_id, revises_id=revises_id),
+        lambda: service.form_facts(ctx.actor, base_id=base_id, revises_id=revises_id),
     )
 
 
@@ -118,7 +118,7 @@ async def _check_figure(ctx: FormContext, value: Any) -> None:
 async def _check_indicator(ctx: FormContext, value: Any) -> None:
     answers = ctx.answers
     taken = await _service(ctx).is_duplicate(
-        ctx.user_id,
+        ctx.actor,
         rhk=answers.get("rhk"),
         indicator=str(value),
         base_id=_id(answers, "base"),
@@ -205,7 +205,7 @@ def _decimal(value: Any) -> Decimal | None:
 async def _guard(ctx: FormContext) -> Reply | None:
     answers = ctx.answers
     gate = await _service(ctx).gate(
-        ctx.user_id,
+        ctx.actor,
         base_id=_id(answers, "base"),
         revises_id=_id(answers, "revises"),
         employee_id=_id(answers, "employee"),
@@ -217,7 +217,7 @@ async def _guard(ctx: FormContext) -> Reply | None:
 
 async def _complete(ctx: FormContext) -> Reply:
     try:
-        proposed = await _service(ctx).propose(ctx.user_id, _proposal(ctx.answers))
+        proposed = await _service(ctx).propose(ctx.actor, _proposal(ctx.answers))
     except TargetRefusedError as refused:
         return Reply("targets/refused", {"code": refused.code.value, "cycle": None})
     more = ItemAction(TargetAction.MORE, proposed.target.id).encode()
@@ -232,7 +232,7 @@ async def _complete(ctx: FormContext) -> Reply:
 async def _complete_return(ctx: FormContext) -> Reply:
     target_id = int(ctx.answers["target_id"])
     comment = str(ctx.answers["comment"])
-    decision = await _service(ctx).return_target(ctx.user_id, target_id, comment)
+    decision = await _service(ctx).return_target(ctx.actor, target_id, comment)
     if decision.outcome is not Outcome.RETURNED or decision.item is None:
         return Reply("targets/refused", {"code": decision.outcome.value, "cycle": None})
     return Reply("targets/returned_done", {"owner": decision.item.owner.name})
