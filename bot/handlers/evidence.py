@@ -218,7 +218,7 @@ EVIDENCE = Form(
 async def _complete_fix(ctx: FormContext) -> Reply:
     review = ctx.telegram.deps.evidence.review
     outcome = await review.ask_correction(
-        ctx.user_id, int(ctx.answers["evidence"]), str(ctx.answers["comment"])
+        ctx.actor, int(ctx.answers["evidence"]), str(ctx.answers["comment"])
     )
     return Reply(f"evidence/review_{outcome.status.value}", {"item": outcome.item})
 
@@ -259,7 +259,7 @@ async def team(update: Update, context: Context) -> None:
     message, user = update.effective_message, update.effective_user
     if message is None or user is None:
         return
-    view = await context.deps.evidence.review.team(user.id)
+    view = await context.deps.evidence.review.team(await context.actor_of(update))
     if view.status is not TeamStatus.OK or view.digest is None:
         await _reply(update, context, "evidence/team_none", reason=view.status.value)
         return
@@ -317,7 +317,9 @@ async def verify(update: Update, context: Context, data: ItemAction) -> None:
     user = update.effective_user
     if user is None:
         return
-    outcome = await context.deps.evidence.review.verify(user.id, data.item_id)
+    outcome = await context.deps.evidence.review.verify(
+        await context.actor_of(update), data.item_id
+    )
     if outcome.status is not ReviewStatus.OK:
         await _answer(update, context, outcome.status.value)
         return
@@ -330,7 +332,7 @@ async def ask_fix(update: Update, context: Context, data: ItemAction) -> None:
     user = update.effective_user
     if user is None:
         return
-    outcome = await context.deps.evidence.review.check(user.id, data.item_id)
+    outcome = await context.deps.evidence.review.check(await context.actor_of(update), data.item_id)
     if outcome.status is not ReviewStatus.OK or outcome.item is None:
         await _answer(update, context, outcome.status.value)
         return
@@ -345,7 +347,7 @@ async def read_item(update: Update, context: Context, data: ItemAction) -> None:
     user = update.effective_user
     if user is None:
         return
-    outcome = await context.deps.evidence.review.check(user.id, data.item_id)
+    outcome = await context.deps.evidence.review.check(await context.actor_of(update), data.item_id)
     if outcome.item is None:
         await _answer(update, context, outcome.status.value)
         return
@@ -358,7 +360,7 @@ async def send_files(update: Update, context: Context, data: ItemAction) -> None
     user = update.effective_user
     if user is None:
         return
-    outcome = await context.deps.evidence.review.files(user.id, data.item_id)
+    outcome = await context.deps.evidence.review.files(await context.actor_of(update), data.item_id)
     if outcome.status is not ReviewStatus.OK or outcome.item is None:
         await _answer(update, context, outcome.status.value)
         return

@@ -43,6 +43,8 @@ BUDGET: dict[str, tuple[int, int]] = {
     "/umpanbalik: rating": (4, 3),
     "/penilaian": (8, 3),
     "/penilaian: subordinate": (16, 5),
+    "/tim": (5, 2),
+    "/tim: verify": (11, 2),
 }
 # The statement that finds the employee behind a Telegram id: once per update, no more.
 WHO_ACTS = re.compile(r"FROM employees\b.*\bWHERE employees\.telegram_user_id = ", re.DOTALL)

@@ -3,7 +3,8 @@
 Used by ``bench/queries.py`` (which prints the counts) and by ``test_query_budget.py`` (which
 holds key updates under a ceiling). The sequence is a day in the world of :mod:`world`: Sari
 asks for help, opens /start and /target and sends a piece of evidence through every step of
-/bukti; Citra rates her on one value; Budi opens /penilaian and chooses her.
+/bukti; Citra rates her on one value; Budi opens /penilaian and chooses her, then /tim and
+verifies the evidence waiting for him.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from bot.callbacks import FormAnswer, ItemAction
 from bot.db.session import Database
 from bot.forms.spec import DONE, SEND
 from bot.handlers.context import DEPS_KEY, Deps
+from bot.handlers.evidence import VERIFY
 from bot.handlers.feedback import RATE
 from tests.access import world as w
 from tests.evidence.fake_api import FileServingRequest
@@ -103,6 +105,13 @@ TYPICAL: tuple[tuple[str, Step], ...] = (
     (
         "/penilaian: subordinate",
         _answered("sup", lambda world: f"{world.q4.id}.{world.sari.id}"),
+    ),
+    ("/tim", _typed("sup", "/tim")),
+    (
+        "/tim: verify",
+        lambda player: _now(
+            player.press("sup", ItemAction(VERIFY, player.world.evidence.id or 0).encode())
+        ),
     ),
 )
 
