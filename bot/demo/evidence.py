@@ -133,14 +133,14 @@ async def _by_service(stage: Stage, service: EvidenceService, indices: list[int]
     """Every approved target still without evidence: straight through the service."""
     sent = 0
     for index in indices:
-        telegram = stage.members[index].telegram_id
+        actor = stage.members[index].actor
         for target in await _targets(stage, index):
             async with stage.db.session() as session:
                 query = select(func.count()).where(col(Evidence.target_id) == target.id)
                 if (await session.exec(query)).one():
                     continue
             await service.submit(
-                telegram_user_id=telegram,
+                actor=actor,
                 target_id=int(target.id or 0),
                 realisation=_realisation(stage, index, target),
                 note=NOTE,

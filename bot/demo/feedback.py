@@ -78,7 +78,7 @@ async def _by_service(stage: Stage, pending: list[FeedbackAssignment]) -> int:
         rater, ratee = _index(stage, assignment.rater_id), _index(stage, assignment.ratee_id)
         scores = stage.truth.scores(rater, ratee)
         await service.submit(
-            stage.members[rater].telegram_id,
+            stage.members[rater].actor,
             int(assignment.id or 0),
             scores=scores,
             examples=examples(scores),

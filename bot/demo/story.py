@@ -28,6 +28,7 @@ from bot.notify.scheduler import scheduler_of
 from bot.notify.simulation import SimulatedClock, advance_to
 from bot.render import Renderer
 from bot.sandbox import Sandbox
+from bot.services.audit import Actor
 from bot.services.env import ServiceEnv
 from bot.services.reminders import TickReport
 
@@ -57,6 +58,11 @@ class Member:
     def name(self) -> str:
         """The person's name."""
         return self.person.name
+
+    @property
+    def actor(self) -> Actor:
+        """The person acting through their linked Telegram account."""
+        return Actor(telegram_user_id=self.telegram_id, employee_id=self.employee_id)
 
 
 def cast_of(people: Sequence[Person], ids: dict[str, int]) -> list[Member]:

@@ -61,23 +61,22 @@ class FormEngine:
         if user is None or chat is None:
             return
         form = self.forms[name]
-        ctx = await self._context(context, user.id, chat.id, answers or {})
+        ctx = await self._context(update, context, user.id, chat.id, answers or {})
         if form.start_guard is not None and (refusal := await form.start_guard(ctx)) is not None:
             await send_reply(context, ctx, refusal)
             return
-        drafts = context.deps.drafts
-        previous = await drafts.current(user.id)
-        if previous is not None and previous.form in self.forms and previous.form != name:
-            title = context.deps.renderer.label(ctx.language, self.forms[previous.form].title)
-            await self._say(context, ctx, "forms/replaced", title=title)
-        draft = await drafts.open(
+        opened = await context.deps.drafts.open(
             telegram_user_id=user.id,
             chat_id=chat.id,
             form=name,
             step=form.steps[0].name,
             answers=dict(answers or {}),
         )
-        await self._ask(context, ctx, form, draft)
+        previous = opened.replaced
+        if previous is not None and previous in self.forms and previous != name:
+            title = context.deps.renderer.label(ctx.language, self.forms[previous].title)
+            await self._say(context, ctx, "forms/replaced", title=title)
+        await self._ask(context, ctx, form, opened.draft)
 
     async def resume(self, update: Update, context: Context) -> None:
         """/lanjut: ask the open form's current question again."""
@@ -378,19 +377,19 @@ class FormEngine:
         draft = await context.deps.drafts.current(user.id)
         if draft is None or draft.form not in self.forms or draft.chat_id != chat.id:
             return None, None
-        return draft, await self._context(context, user.id, draft.chat_id, draft.answers)
+        return draft, await self._context(update, context, user.id, draft.chat_id, draft.answers)
 
     @staticmethod
     async def _context(
-        context: Context, user_id: int, chat_id: int, answers: Mapping[str, Any]
+        update: Update, context: Context, user_id: int, chat_id: int, answers: Mapping[str, Any]
     ) -> FormContext:
-        profile = await context.deps.accounts.profile(user_id)
+        actor = await context.actor_of(update)
         return FormContext(
             telegram=context,
             user_id=user_id,
             chat_id=chat_id,
-            language=context.deps.renderer.language(profile.language),
-            employee=profile.employee,
+            language=context.deps.renderer.language(actor.language),
+            actor=actor,
             answers=dict(answers),
         )
 
@@ -413,8 +412,9 @@ def _with(ctx: FormContext, answers: Mapping[str, Any]) -> FormContext:
         user_id=ctx.user_id,
         chat_id=ctx.chat_id,
         language=ctx.language,
-        employee=ctx.employee,
+        actor=ctx.actor,
         answers=dict(answers),
+        memo=ctx.memo,
     )
 
 

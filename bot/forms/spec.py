@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from bot.services import filetypes
+from bot.services.audit import Actor
 
 if TYPE_CHECKING:
     from bot.handlers.context import Context
-    from bot.services.accounts import EmployeeCard
+
+T = TypeVar("T")
 
 # What the engine itself puts on buttons; option values never start with "_".
 SKIP, DONE, SEND, CANCEL = "_skip", "_done", "_send", "_cancel"
@@ -94,14 +96,31 @@ class Invalid(Exception):
 
 @dataclass(frozen=True, slots=True)
 class FormContext:
-    """What providers, validators and the completion may use."""
+    """What providers, validators and the completion may use.
+
+    ``actor`` is who answers, resolved once for the update. ``memo`` lives as long as the
+    update (every copy the engine makes for new answers shares it): the engine calls a form's
+    hooks (start guard, options, bounds, checks, describe) several times in one update, and
+    :meth:`once` lets them read a view they share from the database once.
+    """
 
     telegram: Context
     user_id: int
     chat_id: int
     language: str
-    employee: EmployeeCard | None
+    actor: Actor
     answers: Mapping[str, Any]
+    memo: dict[Hashable, Any] = field(default_factory=dict)
+
+    async def once(self, key: Hashable, load: Callable[[], Awaitable[T]]) -> T:
+        """What ``load()`` gives, loaded at most once in this update for ``key``.
+
+        Only for reads that stay true for the whole update (an open target, a dossier); a
+        key names the read and everything it depends on, e.g. ``("target", 42)``.
+        """
+        if key not in self.memo:
+            self.memo[key] = await load()
+        return cast(T, self.memo[key])
 
 
 @dataclass(frozen=True, slots=True)

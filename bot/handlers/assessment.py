@@ -21,9 +21,8 @@ from bot.handlers.context import Context
 from bot.handlers.forms import ActionHandler
 from bot.handlers.menu_types import Command
 from bot.handlers.paging import PageHandler
-from bot.services.assessments import AssessmentRefused, Ratings, preview
-from bot.services.audit import Actor
-from bot.services.results import ResultRefused
+from bot.services.assessments import Assessable, AssessmentRefused, Dossier, Ratings, preview
+from bot.services.results import Distribution, ResultRefused, UnitOption
 from scoring import Rating
 
 ASSESS, PUBLISH = "assessment", "publish"
@@ -42,18 +41,27 @@ def _rating(value: Any) -> Rating | None:
     return None if value is None else Rating(str(value).removesuffix(SUGGESTED))
 
 
-def _actor(ctx: FormContext) -> Actor:
-    return Actor(
-        telegram_user_id=ctx.user_id, employee_id=ctx.employee.id if ctx.employee else None
-    )
-
-
 # --- /penilaian -----------------------------------------------------------------------------
+
+
+async def _choices(ctx: FormContext) -> tuple[Assessable, ...]:
+    """Whom the superior may assess, read once per update (the guard and the options)."""
+    assessments = ctx.telegram.deps.assessments
+    return await ctx.once("assessment.choices", lambda: assessments.choices(ctx.actor))
+
+
+async def _dossier(ctx: FormContext, cycle_id: int, employee_id: int) -> Dossier:
+    """The subordinate's dossier, read once per update (the prompt and the rating options)."""
+    assessments = ctx.telegram.deps.assessments
+    return await ctx.once(
+        ("assessment.dossier", cycle_id, employee_id),
+        lambda: assessments.dossier(ctx.actor, cycle_id=cycle_id, employee_id=employee_id),
+    )
 
 
 async def _people(ctx: FormContext) -> list[Option]:
     try:
-        people = await ctx.telegram.deps.assessments.choices(ctx.user_id)
+        people = await _choices(ctx)
     except AssessmentRefused:
         return []
     several = len({person.cycle_id for person in people}) > 1
@@ -76,11 +84,10 @@ async def _people(ctx: FormContext) -> list[Option]:
 async def _hasil_options(ctx: FormContext) -> list[Option]:
     cycle_id, employee_id = _pair(ctx.answers["employee"])
     try:
-        suggested = await ctx.telegram.deps.assessments.suggested(
-            ctx.user_id, cycle_id=cycle_id, employee_id=employee_id
-        )
+        dossier = await _dossier(ctx, cycle_id, employee_id)
     except AssessmentRefused:
         return []
+    suggested = _rating(dossier.suggestion)
     label = ctx.telegram.deps.renderer.label
     return [
         Option(
@@ -119,9 +126,7 @@ async def _describe(ctx: FormContext) -> Mapping[str, Any]:
     if "employee" in answers:
         cycle_id, employee_id = _pair(answers["employee"])
         try:
-            found["dossier"] = await ctx.telegram.deps.assessments.dossier(
-                ctx.user_id, cycle_id=cycle_id, employee_id=employee_id
-            )
+            found["dossier"] = await _dossier(ctx, cycle_id, employee_id)
         except AssessmentRefused as refused:
             found["refusal"] = refused.code
     return found
@@ -129,7 +134,7 @@ async def _describe(ctx: FormContext) -> Mapping[str, Any]:
 
 async def _assess_guard(ctx: FormContext) -> Reply | None:
     try:
-        await ctx.telegram.deps.assessments.choices(ctx.user_id)
+        await _choices(ctx)
     except AssessmentRefused as refused:
         return Reply(
             "assessment/refused",
@@ -148,7 +153,7 @@ async def _assess_complete(ctx: FormContext) -> Reply:
     )
     try:
         recorded = await ctx.telegram.deps.assessments.record(
-            ctx.user_id, cycle_id=cycle_id, employee_id=employee_id, ratings=ratings
+            ctx.actor, cycle_id=cycle_id, employee_id=employee_id, ratings=ratings
         )
     except AssessmentRefused as refused:
         return Reply("assessment/refused", {"code": refused.code})
@@ -201,9 +206,24 @@ ASSESSMENT_FORM = Form(
 # --- /terbitkan -----------------------------------------------------------------------------
 
 
+async def _publishable(ctx: FormContext) -> tuple[UnitOption, ...]:
+    """The units the person may publish, read once per update (guard, options, prompt)."""
+    results = ctx.telegram.deps.results
+    return await ctx.once("results.publishable", lambda: results.publishable(ctx.user_id))
+
+
+async def _distribution(ctx: FormContext, cycle_id: int, unit_id: int) -> Distribution:
+    """A unit's distribution, read once per update (the check and the prompt)."""
+    results = ctx.telegram.deps.results
+    return await ctx.once(
+        ("results.distribution", cycle_id, unit_id),
+        lambda: results.distribution(ctx.actor, cycle_id=cycle_id, unit_id=unit_id),
+    )
+
+
 async def _units(ctx: FormContext) -> list[Option]:
     try:
-        units = await ctx.telegram.deps.results.publishable(ctx.user_id)
+        units = await _publishable(ctx)
     except ResultRefused:
         return []
     several = len({unit.cycle_id for unit in units}) > 1
@@ -227,9 +247,7 @@ async def _check_unit(ctx: FormContext, value: Any) -> None:
     """A unit without an organisational predikat cannot be published: say what to do."""
     cycle_id, unit_id = _pair(value)
     try:
-        shown = await ctx.telegram.deps.results.distribution(
-            _actor(ctx), cycle_id=cycle_id, unit_id=unit_id
-        )
+        shown = await _distribution(ctx, cycle_id, unit_id)
     except ResultRefused as refused:
         raise Invalid("unknown_option") from refused
     if shown.org_predikat is None:
@@ -240,15 +258,12 @@ async def _check_unit(ctx: FormContext, value: Any) -> None:
 
 async def _describe_publish(ctx: FormContext) -> Mapping[str, Any]:
     found: dict[str, Any] = {"units": (), "distribution": None, "refusal": None}
-    results = ctx.telegram.deps.results
     try:
         if "unit" in ctx.answers:
             cycle_id, unit_id = _pair(ctx.answers["unit"])
-            found["distribution"] = await results.distribution(
-                _actor(ctx), cycle_id=cycle_id, unit_id=unit_id
-            )
+            found["distribution"] = await _distribution(ctx, cycle_id, unit_id)
         else:
-            found["units"] = await results.publishable(ctx.user_id)
+            found["units"] = await _publishable(ctx)
     except ResultRefused as refused:
         found["refusal"] = refused.code
     return found
@@ -256,7 +271,7 @@ async def _describe_publish(ctx: FormContext) -> Mapping[str, Any]:
 
 async def _publish_guard(ctx: FormContext) -> Reply | None:
     try:
-        await ctx.telegram.deps.results.publishable(ctx.user_id)
+        await _publishable(ctx)
     except ResultRefused as refused:
         return Reply("results/refused", {"code": refused.code})
     return None
@@ -266,7 +281,7 @@ async def _publish_complete(ctx: FormContext) -> Reply:
     cycle_id, unit_id = _pair(ctx.answers["unit"])
     try:
         published = await ctx.telegram.deps.results.publish(
-            _actor(ctx), cycle_id=cycle_id, unit_id=unit_id, reason=ctx.answers.get("reason")
+            ctx.actor, cycle_id=cycle_id, unit_id=unit_id, reason=ctx.answers.get("reason")
         )
     except ResultRefused as refused:
         return Reply("results/refused", {"code": refused.code})

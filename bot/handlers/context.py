@@ -17,6 +17,7 @@ from bot.config import Settings
 from bot.render import Renderer
 from bot.services.accounts import AccountService
 from bot.services.assessments import AssessmentService
+from bot.services.audit import Actor
 from bot.services.drafts import DraftStore
 from bot.services.evidence import EvidenceService
 from bot.services.feedback import FeedbackService
@@ -53,17 +54,33 @@ class Deps:
 
 
 class Context(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[str, Any]]):
-    """PTB's callback context with typed access to :class:`Deps`."""
+    """PTB's callback context with typed access to :class:`Deps`.
+
+    PTB builds one context per update and hands it to every handler of every group, so who
+    acts is resolved once (the replay check does it, in its own transaction) and kept here.
+    """
+
+    _actor: Actor | None = None
 
     @property
     def deps(self) -> Deps:
         """The services of this application."""
         return cast(Deps, self.bot_data[DEPS_KEY])
 
-    async def language_of(self, update: Update) -> str:
-        """The language the sender chose, or the deployment's default."""
+    def remember_actor(self, actor: Actor) -> None:
+        """Keep who sent this update, resolved by the caller, for the handlers after it."""
+        self._actor = actor
+
+    async def actor_of(self, update: Update) -> Actor:
+        """Who sent the update: resolved once per update, then the same value every time."""
         user = update.effective_user
         if user is None:
-            return self.deps.renderer.default_language
-        profile = await self.deps.accounts.profile(user.id)
-        return self.deps.renderer.language(profile.language)
+            return Actor()
+        if self._actor is None or self._actor.telegram_user_id != user.id:
+            self._actor = await self.deps.accounts.actor(user.id)
+        return self._actor
+
+    async def language_of(self, update: Update) -> str:
+        """The language the sender chose, or the deployment's default."""
+        actor = await self.actor_of(update)
+        return self.deps.renderer.language(actor.language)

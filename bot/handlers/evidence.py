@@ -45,8 +45,10 @@ from bot.services.evidence.types import (
     EvidenceRefusedError,
     ReviewItem,
     ReviewStatus,
+    TargetChoice,
     TeamStatus,
     Upload,
+    form_view,
     realisation_limits,
 )
 
@@ -79,17 +81,22 @@ def _link_of(answers: Any) -> str | None:
     return str(link) if link else None
 
 
+async def _open_targets(ctx: FormContext) -> TargetChoice:
+    """The person's open targets, read once per update: every hook below needs them."""
+    evidence = ctx.telegram.deps.evidence
+    return await ctx.once("evidence.choices", lambda: evidence.choices(ctx.actor))
+
+
 async def _guard(ctx: FormContext) -> Reply | None:
-    choice = await ctx.telegram.deps.evidence.choices(ctx.user_id)
+    choice = await _open_targets(ctx)
     if choice.unavailable is None:
         return None
     return Reply("evidence/unavailable", {"reason": choice.unavailable.value})
 
 
 async def _targets(ctx: FormContext) -> list[Option]:
-    deps = ctx.telegram.deps
-    choice = await deps.evidence.choices(ctx.user_id)
-    label = deps.renderer.label
+    choice = await _open_targets(ctx)
+    label = ctx.telegram.deps.renderer.label
     return [
         Option(str(t.id), label(ctx.language, "evidence.target_option", indicator=t.indicator))
         for t in choice.targets
@@ -101,7 +108,7 @@ async def _describe(ctx: FormContext) -> dict[str, Any]:
     realisation = Decimal(typed) if typed is not None else None
     chosen = None
     if target is not None:
-        chosen = await ctx.telegram.deps.evidence.form_view(ctx.user_id, int(target), realisation)
+        chosen = form_view(await _open_targets(ctx), int(target), realisation)
     return {
         "chosen": chosen,
         "realisation": realisation,
@@ -111,7 +118,7 @@ async def _describe(ctx: FormContext) -> dict[str, Any]:
 
 
 async def _bounds(ctx: FormContext) -> Bounds:
-    view = await ctx.telegram.deps.evidence.form_view(ctx.user_id, int(ctx.answers["target"]))
+    view = form_view(await _open_targets(ctx), int(ctx.answers["target"]))
     unit = view.target.unit if view else ""
     low, high = realisation_limits(unit)
     return Bounds(low=low, high=high, unit=unit)
@@ -123,7 +130,7 @@ async def _check_realisation(ctx: FormContext, value: Any) -> None:
         service.check_realisation(Decimal(value))
     except EvidenceRefusedError as refusal:
         raise Invalid(refusal.code, **refusal.params) from refusal
-    if await service.form_view(ctx.user_id, int(ctx.answers["target"])) is None:
+    if form_view(await _open_targets(ctx), int(ctx.answers["target"])) is None:
         raise Invalid("target_unavailable")
 
 
@@ -161,7 +168,7 @@ async def _complete(ctx: FormContext) -> Reply:
         return await _drop_file(ctx, refused.attached, refused.reason)
     try:
         receipt = await ctx.telegram.deps.evidence.submit(
-            telegram_user_id=ctx.user_id,
+            actor=ctx.actor,
             target_id=int(ctx.answers["target"]),
             realisation=Decimal(ctx.answers["realisation"]),
             note=ctx.answers.get("note"),
@@ -211,7 +218,7 @@ EVIDENCE = Form(
 async def _complete_fix(ctx: FormContext) -> Reply:
     review = ctx.telegram.deps.evidence.review
     outcome = await review.ask_correction(
-        ctx.user_id, int(ctx.answers["evidence"]), str(ctx.answers["comment"])
+        ctx.actor, int(ctx.answers["evidence"]), str(ctx.answers["comment"])
     )
     return Reply(f"evidence/review_{outcome.status.value}", {"item": outcome.item})
 
@@ -252,7 +259,7 @@ async def team(update: Update, context: Context) -> None:
     message, user = update.effective_message, update.effective_user
     if message is None or user is None:
         return
-    view = await context.deps.evidence.review.team(user.id)
+    view = await context.deps.evidence.review.team(await context.actor_of(update))
     if view.status is not TeamStatus.OK or view.digest is None:
         await _reply(update, context, "evidence/team_none", reason=view.status.value)
         return
@@ -310,7 +317,9 @@ async def verify(update: Update, context: Context, data: ItemAction) -> None:
     user = update.effective_user
     if user is None:
         return
-    outcome = await context.deps.evidence.review.verify(user.id, data.item_id)
+    outcome = await context.deps.evidence.review.verify(
+        await context.actor_of(update), data.item_id
+    )
     if outcome.status is not ReviewStatus.OK:
         await _answer(update, context, outcome.status.value)
         return
@@ -323,7 +332,7 @@ async def ask_fix(update: Update, context: Context, data: ItemAction) -> None:
     user = update.effective_user
     if user is None:
         return
-    outcome = await context.deps.evidence.review.check(user.id, data.item_id)
+    outcome = await context.deps.evidence.review.check(await context.actor_of(update), data.item_id)
     if outcome.status is not ReviewStatus.OK or outcome.item is None:
         await _answer(update, context, outcome.status.value)
         return
@@ -338,7 +347,7 @@ async def read_item(update: Update, context: Context, data: ItemAction) -> None:
     user = update.effective_user
     if user is None:
         return
-    outcome = await context.deps.evidence.review.check(user.id, data.item_id)
+    outcome = await context.deps.evidence.review.check(await context.actor_of(update), data.item_id)
     if outcome.item is None:
         await _answer(update, context, outcome.status.value)
         return
@@ -351,7 +360,7 @@ async def send_files(update: Update, context: Context, data: ItemAction) -> None
     user = update.effective_user
     if user is None:
         return
-    outcome = await context.deps.evidence.review.files(user.id, data.item_id)
+    outcome = await context.deps.evidence.review.files(await context.actor_of(update), data.item_id)
     if outcome.status is not ReviewStatus.OK or outcome.item is None:
         await _answer(update, context, outcome.status.value)
         return

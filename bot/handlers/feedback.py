@@ -49,7 +49,7 @@ async def show_list(update: Update, context: Context) -> None:
     if message is None or user is None:
         return
     language = await context.language_of(update)
-    rater_list = await context.deps.feedback.rater_list(user.id)
+    rater_list = await context.deps.feedback.rater_list(await context.actor_of(update))
     await _send(context, message.chat_id, language, _list_reply(context, language, rater_list))
 
 
@@ -59,7 +59,7 @@ async def list_page(update: Update, context: Context, turn: PageTurn) -> None:
     if user is None:
         return
     language = await context.language_of(update)
-    rater_list = await context.deps.feedback.rater_list(user.id)
+    rater_list = await context.deps.feedback.rater_list(await context.actor_of(update))
     if rater_list.window is not Window.OPEN:
         await paging.refuse_turn(update, context)
         return
@@ -74,7 +74,7 @@ async def rate(update: Update, context: Context, data: ItemAction) -> None:
     if query is None or user is None or chat is None:
         return
     await query.answer()
-    start = await context.deps.feedback.begin(user.id, data.item_id)
+    start = await context.deps.feedback.begin(await context.actor_of(update), data.item_id)
     if start.access is not Access.OK or start.target is None:
         language = await context.language_of(update)
         reply = _refusal(start.access, start.cycle, start.when)
@@ -220,7 +220,7 @@ async def _complete(ctx: FormContext) -> Reply:
     examples = {v: str(answers.get(_example(v)) or "") for v in VALUES if scores[v] in EXTREMES}
     deps = ctx.telegram.deps
     result = await deps.feedback.submit(
-        ctx.user_id,
+        ctx.actor,
         int(answers["assignment"]),
         scores=scores,
         examples=examples,

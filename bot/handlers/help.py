@@ -27,8 +27,7 @@ async def fallback(update: Update, context: Context) -> None:
         return
     deps = context.deps
     language = await context.language_of(update)
-    profile = await deps.accounts.profile(user.id)
-    if profile.employee is not None:
+    if (await context.actor_of(update)).employee_id is not None:
         await message.reply_text(deps.renderer.render(language, "help/unknown"))
         return
     if await deps.accounts.is_linking(user.id):

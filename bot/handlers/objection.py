@@ -26,12 +26,14 @@ from bot.messages import Page, utf16_len
 from bot.services.objections import (
     CaseView,
     Decided,
+    FilingView,
     NoteLine,
     ObjectionButton,
     ObjectionService,
     ObjectionState,
     Overview,
     Party,
+    QuestionView,
     Refused,
     ResultLine,
     TaskLine,
@@ -229,13 +231,21 @@ def _opens(form: str, key: str, **extra: str) -> ActionHandler:
 # --- filing -------------------------------------------------------------------------------
 
 
+async def _filing(ctx: FormContext) -> FilingView | Refused:
+    """The result to object to, read once per update (the guard and the prompt)."""
+    result_id, service = _int(ctx, "result_id"), _service(ctx)
+    return await ctx.once(
+        ("objection.filing", result_id), lambda: service.filing(ctx.user_id, result_id)
+    )
+
+
 async def _filing_guard(ctx: FormContext) -> Reply | None:
-    found = await _service(ctx).filing(ctx.user_id, _int(ctx, "result_id"))
+    found = await _filing(ctx)
     return _refusal(found) if isinstance(found, Refused) else None
 
 
 async def _filing_describe(ctx: FormContext) -> Mapping[str, Any]:
-    found = await _service(ctx).filing(ctx.user_id, _int(ctx, "result_id"))
+    found = await _filing(ctx)
     return {"filing": None if isinstance(found, Refused) else found}
 
 
@@ -251,13 +261,22 @@ async def _file(ctx: FormContext) -> Reply:
 # --- hearing ------------------------------------------------------------------------------
 
 
+async def _asking(ctx: FormContext) -> QuestionView | Refused:
+    """The case and whom the question goes to, read once per update (guard and prompt)."""
+    objection_id, party, service = _int(ctx, "objection_id"), _party(ctx), _service(ctx)
+    return await ctx.once(
+        ("objection.may_ask", objection_id, party),
+        lambda: service.may_ask(ctx.user_id, objection_id, party),
+    )
+
+
 async def _ask_guard(ctx: FormContext) -> Reply | None:
-    found = await _service(ctx).may_ask(ctx.user_id, _int(ctx, "objection_id"), _party(ctx))
+    found = await _asking(ctx)
     return _refusal(found) if isinstance(found, Refused) else None
 
 
 async def _ask_describe(ctx: FormContext) -> Mapping[str, Any]:
-    found = await _service(ctx).may_ask(ctx.user_id, _int(ctx, "objection_id"), _party(ctx))
+    found = await _asking(ctx)
     return {"asking": None if isinstance(found, Refused) else found}
 
 
@@ -275,13 +294,21 @@ def _party(ctx: FormContext) -> Party:
     return Party(ctx.answers["party"])
 
 
+async def _question(ctx: FormContext) -> QuestionView | Refused:
+    """The question to answer, read once per update (the guard and the prompt)."""
+    note_id, service = _int(ctx, "note_id"), _service(ctx)
+    return await ctx.once(
+        ("objection.question", note_id), lambda: service.question(ctx.user_id, note_id)
+    )
+
+
 async def _reply_guard(ctx: FormContext) -> Reply | None:
-    found = await _service(ctx).question(ctx.user_id, _int(ctx, "note_id"))
+    found = await _question(ctx)
     return _refusal(found) if isinstance(found, Refused) else None
 
 
 async def _reply_describe(ctx: FormContext) -> Mapping[str, Any]:
-    found = await _service(ctx).question(ctx.user_id, _int(ctx, "note_id"))
+    found = await _question(ctx)
     return {"question": None if isinstance(found, Refused) else found}
 
 
@@ -295,13 +322,22 @@ async def _reply(ctx: FormContext) -> Reply:
 # --- deciding -----------------------------------------------------------------------------
 
 
+async def _deciding(ctx: FormContext) -> CaseView | Refused:
+    """The case to decide, read once per update (the guard and the prompt)."""
+    objection_id, service = _int(ctx, "objection_id"), _service(ctx)
+    return await ctx.once(
+        ("objection.may_decide", objection_id),
+        lambda: service.may_decide(ctx.user_id, objection_id),
+    )
+
+
 async def _decide_guard(ctx: FormContext) -> Reply | None:
-    found = await _service(ctx).may_decide(ctx.user_id, _int(ctx, "objection_id"))
+    found = await _deciding(ctx)
     return _refusal(found) if isinstance(found, Refused) else None
 
 
 async def _decide_describe(ctx: FormContext) -> Mapping[str, Any]:
-    found = await _service(ctx).may_decide(ctx.user_id, _int(ctx, "objection_id"))
+    found = await _deciding(ctx)
     hasil, perilaku = ctx.answers.get("hasil"), ctx.answers.get("perilaku")
     chosen = preview(Rating(hasil), Rating(perilaku)) if hasil and perilaku else None
     return {"case": None if isinstance(found, Refused) else found, "preview": chosen}

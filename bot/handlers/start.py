@@ -34,7 +34,8 @@ async def start(update: Update, context: Context) -> None:
         )
         await _reply_result(message, context, language, result)
         return
-    employee = await deps.accounts.begin_linking(telegram_user_id=user.id, chat_id=message.chat_id)
+    actor = await context.actor_of(update)
+    employee = await deps.accounts.begin_linking(actor, chat_id=message.chat_id)
     if employee is not None:
         text = deps.renderer.render(language, "link/already_linked", employee=employee)
         await message.reply_text(text, reply_markup=ReplyKeyboardRemove())

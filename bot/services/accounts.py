@@ -166,6 +166,34 @@ async def _employee_of(session: AsyncSession, telegram_user_id: int) -> Employee
     return (await session.exec(query)).first()
 
 
+async def resolve_actor(session: AsyncSession, telegram_user_id: int) -> Actor:
+    """Who a Telegram user is to the bot: their employee (if linked), language and roles.
+
+    One query for a linked person (their employee row and account together), two otherwise.
+    The language is the employee's choice, else the account's (chosen before linking).
+    """
+    query = (
+        select(Employee.id, Employee.language, Employee.roles, TelegramAccount.language)
+        .select_from(Employee)
+        .outerjoin(
+            TelegramAccount,
+            col(TelegramAccount.telegram_user_id) == col(Employee.telegram_user_id),
+        )
+        .where(col(Employee.telegram_user_id) == telegram_user_id)
+    )
+    found = (await session.exec(query)).first()
+    if found is None:
+        account = await session.get(TelegramAccount, telegram_user_id)
+        return Actor(telegram_user_id, language=account.language if account else None)
+    employee_id, language, roles, account_language = found
+    return Actor(
+        telegram_user_id,
+        employee_id,
+        language=language or account_language,
+        roles=frozenset(roles or ()),
+    )
+
+
 async def _account(session: AsyncSession, telegram_user_id: int, now: datetime) -> TelegramAccount:
     account = await session.get(TelegramAccount, telegram_user_id)
     if account is None:
@@ -196,11 +224,21 @@ class AccountService:
             card = await _card(session, employee) if employee else None
             return Profile(language=language, employee=card)
 
-    async def begin_linking(self, *, telegram_user_id: int, chat_id: int) -> EmployeeCard | None:
-        """Start (or restart) linking; returns the record instead when already linked."""
-        now = self._clock()
+    async def actor(self, telegram_user_id: int) -> Actor:
+        """Who the person is to the bot (:func:`resolve_actor`)."""
         async with self._db.session() as session:
-            employee = await _employee_of(session, telegram_user_id)
+            return await resolve_actor(session, telegram_user_id)
+
+    async def begin_linking(self, actor: Actor, *, chat_id: int) -> EmployeeCard | None:
+        """Start (or restart) linking; returns the record instead when already linked."""
+        now, telegram_user_id = self._clock(), actor.telegram_user_id
+        if telegram_user_id is None:
+            msg = "linking needs a Telegram account"
+            raise ValueError(msg)
+        async with self._db.session() as session:
+            employee = None
+            if actor.employee_id is not None:
+                employee = await session.get(Employee, actor.employee_id)
             if employee is not None:
                 return await _card(session, employee)
             await drafts.save(

@@ -14,11 +14,19 @@ from bot.db.models import AuditEvent
 
 @dataclass(frozen=True, slots=True)
 class Actor:
-    """Who acts: a Telegram user (maybe linked to an employee) or an operator label."""
+    """Who acts: a Telegram user (maybe linked to an employee) or an operator label.
+
+    The bot resolves it once per update from the sender's Telegram id
+    (:func:`bot.services.accounts.resolve_actor`), with the language they chose and their
+    roles, and passes it down: services take it instead of a Telegram id and still check what
+    ``employee_id`` may do. It never comes from a button or anything else a person sends.
+    """
 
     telegram_user_id: int | None = None
     employee_id: int | None = None
     label: str | None = None
+    language: str | None = None  # chosen by the person; None: the deployment's default
+    roles: frozenset[str] = frozenset()
 
     @classmethod
     def cli(cls) -> Actor:

@@ -39,6 +39,30 @@ async def save(
 ) -> Draft:
     """Create or replace the person's draft; ``seq`` grows with every save."""
     draft = await load(session, telegram_user_id)
+    return await _put(
+        session,
+        draft,
+        telegram_user_id=telegram_user_id,
+        chat_id=chat_id,
+        form=form,
+        step=step,
+        data=data,
+        now=now,
+    )
+
+
+async def _put(
+    session: AsyncSession,
+    draft: Draft | None,
+    *,
+    telegram_user_id: int,
+    chat_id: int,
+    form: str,
+    step: str,
+    data: dict[str, Any],
+    now: datetime,
+) -> Draft:
+    """Write ``draft`` (the person's loaded draft, or None) as the given form and step."""
     if draft is None:
         draft = Draft(
             telegram_user_id=telegram_user_id,
@@ -92,6 +116,14 @@ def _state(draft: Draft) -> DraftState:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class Opened:
+    """A form just opened, and the form of the draft it replaced (None: there was none)."""
+
+    draft: DraftState
+    replaced: str | None
+
+
 class DraftStore:
     """Open, advance and close a person's form draft; every write checks ``seq``.
 
@@ -118,11 +150,14 @@ class DraftStore:
         form: str,
         step: str,
         answers: Mapping[str, Any],
-    ) -> DraftState:
+    ) -> Opened:
         """Start a form, replacing whatever draft the person had open."""
         async with self._db.session() as session:
-            draft = await save(
+            previous = await load(session, telegram_user_id)
+            replaced = previous.form if previous is not None else None
+            draft = await _put(
                 session,
+                previous,
                 telegram_user_id=telegram_user_id,
                 chat_id=chat_id,
                 form=form,
@@ -130,7 +165,7 @@ class DraftStore:
                 data=dict(answers),
                 now=self._clock(),
             )
-            return _state(draft)
+            return Opened(_state(draft), replaced)
 
     async def advance(
         self, draft: DraftState, *, step: str, answers: Mapping[str, Any]

@@ -51,21 +51,19 @@ class FeedbackService:
 
     # --- the rater ---------------------------------------------------------------------------
 
-    async def rater_list(self, telegram_user_id: int) -> RaterList:
+    async def rater_list(self, actor: Actor) -> RaterList:
         """The colleagues the person is to rate in their current feedback cycle."""
+        if actor.employee_id is None:
+            return RaterList(Window.NOT_LINKED)
         async with self._env.db.session() as session:
-            rater = await _linked(session, telegram_user_id)
-            if rater is None:
-                return RaterList(Window.NOT_LINKED)
-            return await self._list(session, _id(rater))
+            return await self._list(session, actor.employee_id)
 
-    async def begin(self, telegram_user_id: int, assignment_id: int) -> RatingStart:
+    async def begin(self, actor: Actor, assignment_id: int) -> RatingStart:
         """Check the person may rate this assignment now; what the form needs if so."""
+        if actor.employee_id is None:
+            return RatingStart(Access.NOT_LINKED)
         async with self._env.db.session() as session:
-            rater = await _linked(session, telegram_user_id)
-            if rater is None:
-                return RatingStart(Access.NOT_LINKED)
-            found = await self._own(session, rater, telegram_user_id, assignment_id, "begin")
+            found = await self._own(session, actor, assignment_id, "begin")
             if found is None:
                 return RatingStart(Access.NOT_YOURS)
             assignment, cycle = found
@@ -76,7 +74,7 @@ class FeedbackService:
 
     async def submit(
         self,
-        telegram_user_id: int,
+        actor: Actor,
         assignment_id: int,
         *,
         scores: Mapping[Berakhlak, int],
@@ -85,12 +83,11 @@ class FeedbackService:
     ) -> Submitted:
         """Store (or replace) the rater's answers for one assignment, while the phase is open."""
         stored_scores, kept = _checked_answers(scores, examples, comment)
-        now = self._env.clock()
+        now, rater = self._env.clock(), actor.employee_id
+        if rater is None:
+            return Submitted(Access.NOT_LINKED)
         async with self._env.db.session() as session:
-            rater = await _linked(session, telegram_user_id)
-            if rater is None:
-                return Submitted(Access.NOT_LINKED)
-            found = await self._own(session, rater, telegram_user_id, assignment_id, "submit")
+            found = await self._own(session, actor, assignment_id, "submit")
             if found is None:
                 return Submitted(Access.NOT_YOURS)
             assignment, cycle = found
@@ -106,7 +103,6 @@ class FeedbackService:
                 now=now,
             )
             action = FeedbackAction.CHANGED if changed else FeedbackAction.SUBMITTED
-            actor = Actor(telegram_user_id=telegram_user_id, employee_id=rater.id)
             record(
                 session,
                 at=now,
@@ -116,7 +112,7 @@ class FeedbackService:
                 subject_id=assignment.id,
             )
             ratee = await session.get(Employee, assignment.ratee_id)
-            rater_list = await self._list(session, _id(rater), cycle)
+            rater_list = await self._list(session, rater, cycle)
             name = ratee.name if ratee else ""
             return Submitted(Access.OK, name, changed, rater_list)
 
@@ -151,23 +147,18 @@ class FeedbackService:
     # --- inside --------------------------------------------------------------------------------
 
     async def _own(
-        self,
-        session: AsyncSession,
-        rater: Employee,
-        telegram_user_id: int,
-        assignment_id: int,
-        step: str,
+        self, session: AsyncSession, actor: Actor, assignment_id: int, step: str
     ) -> tuple[FeedbackAssignment, Cycle] | None:
         """The assignment and its cycle when it is the rater's; else audit the refusal."""
         assignment = await session.get(FeedbackAssignment, assignment_id)
-        if assignment is not None and assignment.rater_id == rater.id:
+        if assignment is not None and assignment.rater_id == actor.employee_id:
             cycle = await session.get(Cycle, assignment.cycle_id)
             if cycle is not None:
                 return assignment, cycle
         record(
             session,
             at=self._env.clock(),
-            actor=Actor(telegram_user_id=telegram_user_id, employee_id=rater.id),
+            actor=actor,
             action=FeedbackAction.REFUSED,
             subject_type="feedback_assignment",
             subject_id=assignment_id,
@@ -278,11 +269,6 @@ async def _store(
     stored.updated_at = now
     session.add(stored)
     return changed
-
-
-async def _linked(session: AsyncSession, telegram_user_id: int) -> Employee | None:
-    query = select(Employee).where(Employee.telegram_user_id == telegram_user_id)
-    return (await session.exec(query)).first()
 
 
 async def _colleagues(session: AsyncSession, cycle_id: int, rater_id: int) -> tuple[Colleague, ...]:

@@ -280,8 +280,9 @@ async def build(
             perilaku_reason=PERILAKU_REASON,
         )
         assert rater.telegram_user_id is not None
+        actor = Actor(rater.telegram_user_id, rater.id)
         await deps.assessments.record(
-            rater.telegram_user_id, cycle_id=_id(cycle), employee_id=_id(who), ratings=ratings
+            actor, cycle_id=_id(cycle), employee_id=_id(who), ratings=ratings
         )
 
     async def publish(when: datetime, cycle: Cycle) -> None:

@@ -276,10 +276,9 @@ async def test_a_peer_cannot_open_another_persons_dossier(db: Database, app: Kin
     office = await fa.office(db, staff=2)
     deps = app.bot_data["deps"]
     sari = office.staff[0]
+    peer = await deps.accounts.actor(fa.STAFF_TG + 1)
     with pytest.raises(AssessmentRefused, match=r"^not_your_subordinate$"):
-        await deps.assessments.dossier(
-            fa.STAFF_TG + 1, cycle_id=office.cycle.id, employee_id=sari.id
-        )
+        await deps.assessments.dossier(peer, cycle_id=office.cycle.id, employee_id=sari.id)
     [event] = await audit(db, "assessment.refused")
     assert event.subject_id == str(sari.id)
     assert event.detail["code"] == "not_your_subordinate"
@@ -321,10 +320,11 @@ async def test_the_service_keeps_the_reasons_rules(db: Database, app: KinerjaApp
     office = await fa.office(db, staff=1)
     sari = office.staff[0]
     deps = app.bot_data["deps"]
+    head = await deps.accounts.actor(fa.HEAD_TG)
     no_reason = Ratings(hasil=Rating.BELOW, perilaku=Rating.BELOW, hasil_reason=REASON)
     with pytest.raises(AssessmentRefused, match=r"^perilaku_reason_missing$"):
         await deps.assessments.record(
-            fa.HEAD_TG, cycle_id=office.cycle.id, employee_id=sari.id, ratings=no_reason
+            head, cycle_id=office.cycle.id, employee_id=sari.id, ratings=no_reason
         )
     await fa.assessment(db, office.cycle, sari, office.head)
     await fa.unit_predikat(db, office.cycle, office.head.unit_id)
@@ -334,7 +334,7 @@ async def test_the_service_keeps_the_reasons_rules(db: Database, app: KinerjaApp
     late = Ratings(hasil=Rating.ABOVE, perilaku=Rating.MEETS, hasil_reason=REASON)
     with pytest.raises(AssessmentRefused, match=r"^published$"):
         await deps.assessments.record(
-            fa.HEAD_TG, cycle_id=office.cycle.id, employee_id=sari.id, ratings=late
+            head, cycle_id=office.cycle.id, employee_id=sari.id, ratings=late
         )
     [stored] = await _assessments(db)
     assert stored.hasil is Rating.MEETS
@@ -373,10 +373,10 @@ async def test_the_assessment_waits_until_the_feedback_has_closed(
     assert "Sari" not in " ".join(labels(waiting))
     from bot.services.assessments import AssessmentRefused
 
+    deps = app.bot_data["deps"]
+    head_actor = await deps.accounts.actor(fa.HEAD_TG)
     with pytest.raises(AssessmentRefused, match=r"^not_open$"):
-        await app.bot_data["deps"].assessments.dossier(
-            fa.HEAD_TG, cycle_id=cycle.id, employee_id=sari.id
-        )
+        await deps.assessments.dossier(head_actor, cycle_id=cycle.id, employee_id=sari.id)
     clock.advance(days=3)  # Saturday 17 January: feedback closed, the assessment open
     opened = await person.say("/penilaian")
     assert labels(opened) == ["👤 Sari Wulandari", "✖️ Batal"]

@@ -183,7 +183,7 @@ async def test_after_the_close_every_view_is_frozen(
     assert "• Rekan kerja: 2,8 (4 orang)" in first  # (1 + 3 + 5 + 2) / 4, the fourth counted
     assert "• Atasan (jawaban Anda): 4,1 (1 orang)" in first
     refused = await app.bot_data["deps"].feedback.submit(
-        fifth.telegram_user_id,
+        Actor(fifth.telegram_user_id, fifth.id),
         waiting[1].id,
         scores=dict.fromkeys(Berakhlak, 2),
         examples={},

@@ -12,6 +12,7 @@ from bot.config import Settings
 from bot.db.models import Target
 from bot.db.session import Database
 from bot.domain import EvidenceStatus, FileKind, TargetKind, TargetStatus
+from bot.services.audit import Actor
 from bot.services.env import ServiceEnv
 from bot.services.evidence import EvidenceRefusedError, EvidenceService, Upload
 from bot.services.evidence.review import ITEMS_PER_PERSON
@@ -100,7 +101,7 @@ async def test_submit_for_someone_elses_target_is_refused_and_audited(
     upload = Upload(FileKind.DOCUMENT, "doc-1", "application/pdf", "x.pdf", ev.pdf())
     with pytest.raises(EvidenceRefusedError) as refused:
         await service.submit(
-            telegram_user_id=BUDI_TG,
+            actor=Actor(BUDI_TG, team.budi.id),
             target_id=foreign.id,
             realisation=Decimal(3),
             note=None,
@@ -126,7 +127,7 @@ async def test_identical_bytes_in_two_items_are_stored_once(
     for number in (1, 2):
         upload = Upload(FileKind.DOCUMENT, f"doc-{number}", "application/pdf", "a.pdf", document)
         await service.submit(
-            telegram_user_id=SARI_TG,
+            actor=Actor(SARI_TG, team.sari.id),
             target_id=target.id,
             realisation=Decimal(number),
             note=None,

@@ -243,7 +243,8 @@ async def test_correction_sent_after_the_item_was_verified_meanwhile(
     """The comment form was open while the item got verified: told so, nothing overwritten."""
     _, evidence = await _submitted(app, recorder, db)
     await press(app, BOSS_TG, ItemAction("ev_fix", evidence.id or 0).encode())
-    await app.bot_data["deps"].evidence.review.verify(BOSS_TG, evidence.id)
+    deps = app.bot_data["deps"]
+    await deps.evidence.review.verify(await deps.accounts.actor(BOSS_TG), evidence.id)
     await say(app, BOSS_TG, "Lampirkan daftar hadir rapat")
     assert "sudah ditinjau sebelumnya (terverifikasi)" in recorder.last(BOSS_TG)["text"]
     assert await _status(db, evidence) == (EvidenceStatus.VERIFIED, None)

@@ -11,6 +11,7 @@ import pytest
 from bot.app import KinerjaApp
 from bot.config import Settings
 from bot.db.session import Database
+from bot.services.audit import Actor
 from bot.services.env import ServiceEnv
 from bot.services.feedback import FeedbackService
 from scoring import Berakhlak
@@ -93,19 +94,19 @@ async def test_a_form_sending_incomplete_scores_is_a_bug(
     team = await ff.team(db)
     budi = team.staff[0]
     row = await ff.assign(db, team.cycle, budi, team.staff[1], Relation.PEER)
-    tg, row_id = budi.telegram_user_id or 0, row.id or 0
+    actor, row_id = Actor(budi.telegram_user_id, budi.id), row.id or 0
     threes = dict.fromkeys(Berakhlak, 3)
     with pytest.raises(ValueError, match="every BerAKHLAK value"):
-        await service.submit(tg, row_id, scores={Berakhlak.LOYAL: 3}, examples={}, comment=None)
+        await service.submit(actor, row_id, scores={Berakhlak.LOYAL: 3}, examples={}, comment=None)
     with pytest.raises(ValueError, match="every BerAKHLAK value"):
         await service.submit(
-            tg, row_id, scores=threes | {Berakhlak.LOYAL: 6}, examples={}, comment=None
+            actor, row_id, scores=threes | {Berakhlak.LOYAL: 6}, examples={}, comment=None
         )
     extreme = threes | {Berakhlak.LOYAL: 5}
     with pytest.raises(ValueError, match="example"):
         await service.submit(
-            tg, row_id, scores=extreme, examples={Berakhlak.LOYAL: " "}, comment=None
+            actor, row_id, scores=extreme, examples={Berakhlak.LOYAL: " "}, comment=None
         )
     with pytest.raises(ValueError, match="comment"):
-        await service.submit(tg, row_id, scores=threes, examples={}, comment="x" * 501)
+        await service.submit(actor, row_id, scores=threes, examples={}, comment="x" * 501)
     assert await ff.stored_feedback(db) == []

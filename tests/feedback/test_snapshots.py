@@ -14,6 +14,7 @@ from bot.config import Settings
 from bot.db.models import Employee, Feedback, FeedbackAssignment, FeedbackSnapshot
 from bot.db.session import Database
 from bot.notify.scheduler import scheduler_of
+from bot.services.audit import Actor
 from bot.services.feedback_snapshots import FeedbackView, closes_at, frozen_views
 from bot.services.feedback_types import Access
 from scoring import Berakhlak
@@ -238,7 +239,7 @@ async def test_a_rater_cannot_answer_or_edit_after_the_close(
     ]
     clock.now = CLOSED
     answered = await app.bot_data["deps"].feedback.submit(
-        rater.telegram_user_id,
+        Actor(rater.telegram_user_id, rater.id),
         assignment.id,
         scores=dict.fromkeys(Berakhlak, 2),
         examples={},

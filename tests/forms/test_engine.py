@@ -58,12 +58,19 @@ SAMPLE = Form(
     complete=_complete,
 )
 
+NOTE_ONLY = Form(
+    name="note_only",
+    title="cmd_bahasa",
+    steps=(Step("note", Kind.TEXT, "sample/note", max_length=20),),
+    complete=_complete,
+)
+
 
 @pytest.fixture
 async def app(
     settings: Settings, db: Database, clock: FakeClock, recorder: RecordingRequest
 ) -> AsyncIterator[KinerjaApp]:
-    """An application whose only form is the sample."""
+    """An application whose forms are the sample and a one-question form."""
     SUBMITTED.clear()
     application = build_application(
         settings,
@@ -71,7 +78,7 @@ async def app(
         clock=clock,
         request=recorder,
         rate_limiter=False,
-        forms=[SAMPLE],
+        forms=[SAMPLE, NOTE_ONLY],
         renderer=Renderer(overrides=OVERRIDES),
     )
     await application.initialize()
@@ -80,9 +87,9 @@ async def app(
     await application.shutdown()
 
 
-async def _start(app: KinerjaApp) -> None:
+async def _start(app: KinerjaApp, form: str = "sample") -> None:
     update = make.message(app.bot, user_id=USER, text="/isi")
-    await app.bot_data["deps"].forms.start(update, _context(app, update), "sample")
+    await app.bot_data["deps"].forms.start(update, _context(app, update), form)
 
 
 def _context(app: KinerjaApp, update: Any) -> Any:
@@ -353,9 +360,10 @@ async def test_a_form_answers_only_in_the_chat_it_was_opened_in(
     the bot write into the group, where colleagues would read the form.
     """
     group = -100_321
-    draft = await app.bot_data["deps"].drafts.open(
+    opened = await app.bot_data["deps"].drafts.open(
         telegram_user_id=USER, chat_id=group, form="sample", step="color", answers={}
     )
+    draft = opened.draft
     await _say(app, "Biru")  # the option's label, typed in the private chat
     await _say(app, "/lanjut")
     await _press(app, FormAnswer(draft.id, draft.seq, "b").encode())
@@ -381,3 +389,20 @@ async def test_a_form_opened_privately_sends_everything_to_that_chat(
     await _press(app, _data(recorder.last(USER), "✅ Kirim"))
     assert {params["chat_id"] for params in recorder.sent()} == {USER}
     assert recorder.last(USER)["text"] == "Tersimpan nomor 1."
+
+
+async def test_opening_another_form_says_the_open_one_was_closed(
+    app: KinerjaApp, recorder: RecordingRequest, db: Database
+) -> None:
+    """A new form replaces the open one, with a note naming it; the same form again, none."""
+    await _start(app)
+    await _start(app)
+    assert not [text for text in recorder.texts(USER) if "ditutup" in text]
+    await _start(app, "note_only")
+
+    *_, note, question = recorder.texts(USER)
+    assert note.startswith("Formulir <b>Cara kerja penilaian dan daftar perintah</b> yang belum")
+    assert "Catatan singkat" in question
+    draft = await _draft(db)
+    assert draft is not None
+    assert (draft.form, draft.step) == ("note_only", "note")

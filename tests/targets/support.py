@@ -9,8 +9,16 @@ from sqlmodel import col, select
 from bot.db.models import AuditEvent, Outbox, Target
 from bot.db.session import Database
 from bot.domain import TargetKind
+from bot.services.accounts import resolve_actor
+from bot.services.audit import Actor
 from bot.services.targets import Proposal
 from scoring import Direction
+
+
+async def act(db: Database, telegram_user_id: int) -> Actor:
+    """Who a Telegram account is to the bot, resolved as the bot does for each update."""
+    async with db.session() as session:
+        return await resolve_actor(session, telegram_user_id)
 
 
 async def targets(db: Database) -> list[Target]:

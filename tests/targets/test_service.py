@@ -24,7 +24,7 @@ from tests.conftest import FakeClock
 from tests.support import factories
 from tests.support.factories_targets import target
 from tests.targets.conftest import AHMAD, BUDI, DODI, RINA, SARI, TAMU, Org
-from tests.targets.support import audits, outbox, proposal, targets
+from tests.targets.support import act, audits, outbox, proposal, targets
 
 # --- seeing targets ------------------------------------------------------------------------
 
@@ -35,7 +35,7 @@ async def test_employee_lists_own_targets_of_every_status(
     """Sari sees her approved, proposed and returned targets, in the order they were made."""
     for status in TargetStatus:
         await target(db, employee=org.sari, cycle=org.cycle, status=status, indicator=status)
-    listed = await service.list_for(SARI)
+    listed = await service.list_for(await act(db, SARI))
     assert [t.status for t in listed] == list(TargetStatus)
 
 
@@ -44,7 +44,9 @@ async def test_superior_lists_a_direct_subordinates_targets(
 ) -> None:
     """Ahmad, Sari's direct superior, sees her targets."""
     made = await target(db, employee=org.sari, cycle=org.cycle)
-    assert [t.id for t in await service.list_for(AHMAD, employee_id=org.sari.id)] == [made.id]
+    assert [
+        t.id for t in await service.list_for(await act(db, AHMAD), employee_id=org.sari.id)
+    ] == [made.id]
 
 
 @pytest.mark.parametrize("asker", [BUDI, RINA, DODI])
@@ -54,7 +56,7 @@ async def test_anyone_else_is_refused_and_audited(
     """A peer, another unit's head or their staff cannot list Sari's targets; it is audited."""
     await target(db, employee=org.sari, cycle=org.cycle)
     with pytest.raises(TargetRefusedError) as refused:
-        await service.list_for(asker, employee_id=org.sari.id)
+        await service.list_for(await act(db, asker), employee_id=org.sari.id)
     assert refused.value.code is Refusal.NOT_ALLOWED
     [row] = await audits(db, TargetAudit.REFUSED)
     assert (row.actor_telegram_id, row.subject_id, row.detail) == (
@@ -64,10 +66,12 @@ async def test_anyone_else_is_refused_and_audited(
     )
 
 
-async def test_unlinked_person_lists_nothing(service: TargetService, org: Org) -> None:
+async def test_unlinked_person_lists_nothing(
+    service: TargetService, org: Org, db: Database
+) -> None:
     """A Telegram account linked to nobody is refused as not linked."""
     with pytest.raises(TargetRefusedError) as refused:
-        await service.list_for(TAMU)
+        await service.list_for(await act(db, TAMU))
     assert refused.value.code is Refusal.NOT_LINKED
 
 
@@ -108,7 +112,7 @@ async def test_proposal_is_stored_told_to_the_superior_and_audited(
     service: TargetService, org: Org, db: Database
 ) -> None:
     """A proposal is PROPOSED in the open cycle; Ahmad gets a notice in his chat."""
-    proposed = await service.propose(SARI, proposal())
+    proposed = await service.propose(await act(db, SARI), proposal())
     assert proposed.notified
     assert proposed.superior.name == "Drs. Ahmad"
     [stored] = await targets(db)
@@ -130,7 +134,7 @@ async def test_superior_without_telegram_gets_no_notice(
     await factories.cycle(db)
     boss = await factories.employee(db, name="Pak Kadis", serial=10)
     await factories.employee(db, serial=11, superior=boss, telegram_user_id=SARI)
-    proposed = await service.propose(SARI, proposal())
+    proposed = await service.propose(await act(db, SARI), proposal())
     assert not proposed.notified
     assert await outbox(db) == []
     assert [t.status for t in await targets(db)] == [TargetStatus.PROPOSED]
@@ -143,10 +147,10 @@ async def test_proposing_outside_the_targets_phase_is_refused(
 ) -> None:
     """After 15 January the phase is closed; after the quarter there is no cycle at all."""
     clock.advance(days=days)
-    gate = await service.gate(SARI)
+    gate = await service.gate(await act(db, SARI))
     assert gate.refusal is code
     with pytest.raises(TargetRefusedError) as refused:
-        await service.propose(SARI, proposal())
+        await service.propose(await act(db, SARI), proposal())
     assert refused.value.code is code
     assert await targets(db) == []
 
@@ -155,7 +159,7 @@ async def test_employee_without_superior_cannot_propose(
     service: TargetService, org: Org, db: Database
 ) -> None:
     """Rina has no superior recorded: nobody could approve, so the gate says so."""
-    gate = await service.gate(RINA)
+    gate = await service.gate(await act(db, RINA))
     assert gate.refusal is Refusal.NO_SUPERIOR
     assert gate.employee is not None
     assert gate.employee.id == org.rina.id
@@ -165,11 +169,11 @@ async def test_same_indicator_cannot_be_proposed_twice(
     service: TargetService, org: Org, db: Database
 ) -> None:
     """A pending (or approved) indicator of the same RHK refuses a copy, spacing and case aside."""
-    await service.propose(SARI, proposal())
+    await service.propose(await act(db, SARI), proposal())
     copy = proposal(indicator="  jumlah LAPORAN   yang diselesaikan ")
-    assert await service.is_duplicate(SARI, rhk=copy.rhk, indicator=copy.indicator)
+    assert await service.is_duplicate(await act(db, SARI), rhk=copy.rhk, indicator=copy.indicator)
     with pytest.raises(TargetRefusedError) as refused:
-        await service.propose(SARI, copy)
+        await service.propose(await act(db, SARI), copy)
     assert refused.value.code is Refusal.EXISTS
     assert len(await targets(db)) == 1
 
@@ -178,11 +182,11 @@ async def test_an_indicator_with_invisible_characters_is_the_same_indicator(
     service: TargetService, org: Org, db: Database
 ) -> None:
     """'Lapo<zero-width space>ran' and an NFD 'é' look the same, so they are the same."""
-    await service.propose(SARI, proposal(indicator="Jumlah laporan caf\u00e9"))
+    await service.propose(await act(db, SARI), proposal(indicator="Jumlah laporan caf\u00e9"))
     copy = proposal(indicator="Jumlah lapo\u200bran cafe\u0301")
-    assert await service.is_duplicate(SARI, rhk=copy.rhk, indicator=copy.indicator)
+    assert await service.is_duplicate(await act(db, SARI), rhk=copy.rhk, indicator=copy.indicator)
     with pytest.raises(TargetRefusedError) as refused:
-        await service.propose(SARI, copy)
+        await service.propose(await act(db, SARI), copy)
     assert refused.value.code is Refusal.EXISTS
     assert len(await targets(db)) == 1
 
@@ -195,7 +199,8 @@ async def test_revised_proposal_replaces_the_returned_one_under_a_new_id(
         db, employee=org.sari, cycle=org.cycle, status=TargetStatus.RETURNED, comment="Kurang"
     )
     fixed = await service.propose(
-        SARI, proposal(indicator="Jumlah laporan tepat waktu", revises_id=returned.id)
+        await act(db, SARI),
+        proposal(indicator="Jumlah laporan tepat waktu", revises_id=returned.id),
     )
     [stored] = await targets(db)
     assert stored.id == fixed.target.id != returned.id
@@ -215,7 +220,7 @@ async def test_another_persons_target_cannot_be_built_on_and_is_audited(
     budis = await target(db, employee=org.budi, cycle=org.cycle, status=TargetStatus.RETURNED)
     for forged in (proposal(base_id=budis.id), proposal(revises_id=budis.id)):
         with pytest.raises(TargetRefusedError) as refused:
-            await service.propose(SARI, forged)
+            await service.propose(await act(db, SARI), forged)
         assert refused.value.code is Refusal.NOT_ALLOWED
     assert [t.id for t in await targets(db)] == [budis.id]
     reasons = [row.detail["reason"] for row in await audits(db, TargetAudit.REFUSED)]
@@ -226,7 +231,7 @@ async def test_propose_button_of_someone_else_is_refused_and_audited(
     service: TargetService, org: Org, db: Database
 ) -> None:
     """A 'propose' button carrying Budi's employee id, pressed by Sari, is refused."""
-    gate = await service.gate(SARI, employee_id=org.budi.id)
+    gate = await service.gate(await act(db, SARI), employee_id=org.budi.id)
     assert gate.refusal is Refusal.NOT_ALLOWED
     [row] = await audits(db, TargetAudit.REFUSED)
     assert row.detail == {"reason": "not_self"}
@@ -238,7 +243,7 @@ async def test_indicator_added_to_an_rhk_copies_it(
     """With a base target, the new indicator shares its RHK, kind and supported RHK."""
     base = await target(db, employee=org.sari, cycle=org.cycle, rhk_superior="RHK Kepala Dinas")
     added = await service.propose(
-        SARI,
+        await act(db, SARI),
         proposal(
             rhk=None, kind=None, indicator="Rata-rata hari", value=Decimal(5), base_id=base.id
         ),
@@ -256,12 +261,12 @@ async def test_supported_rhk_must_be_the_superiors_approved_one(
     """The cascade choice names Ahmad's approved RHK; any other target id is invalid."""
     his = await target(db, employee=org.ahmad, cycle=org.cycle, rhk="Meningkatnya layanan")
     budis = await target(db, employee=org.budi, cycle=org.cycle, rhk="RHK Budi")
-    gate = await service.gate(SARI)
+    gate = await service.gate(await act(db, SARI))
     assert [(o.target_id, o.rhk) for o in gate.superior_rhks] == [(his.id, "Meningkatnya layanan")]
     with pytest.raises(TargetRefusedError) as refused:
-        await service.propose(SARI, proposal(rhk_superior_id=budis.id))
+        await service.propose(await act(db, SARI), proposal(rhk_superior_id=budis.id))
     assert refused.value.code is Refusal.INVALID
-    proposed = await service.propose(SARI, proposal(rhk_superior_id=his.id))
+    proposed = await service.propose(await act(db, SARI), proposal(rhk_superior_id=his.id))
     assert proposed.target.rhk_superior == "Meningkatnya layanan"
 
 
@@ -281,7 +286,7 @@ async def test_figures_the_form_would_refuse_are_refused_here_too(
 ) -> None:
     """Zero, missing, reversed or mixed figures and empty or long texts store nothing."""
     with pytest.raises(TargetRefusedError) as refused:
-        await service.propose(SARI, proposal(**changes))
+        await service.propose(await act(db, SARI), proposal(**changes))
     assert refused.value.code is Refusal.INVALID
     assert await targets(db) == []
 
@@ -293,8 +298,8 @@ async def test_superior_approves_and_the_owner_is_told(
     service: TargetService, org: Org, db: Database
 ) -> None:
     """Ahmad approves Sari's proposal: APPROVED, decided by him, Sari notified, audited."""
-    proposed = await service.propose(SARI, proposal())
-    decision = await service.approve(AHMAD, proposed.target.id)
+    proposed = await service.propose(await act(db, SARI), proposal())
+    decision = await service.approve(await act(db, AHMAD), proposed.target.id)
     assert decision.outcome is Outcome.APPROVED
     [stored] = await targets(db)
     assert (stored.status, stored.decided_by) == (TargetStatus.APPROVED, org.ahmad.id)
@@ -305,11 +310,11 @@ async def test_superior_approves_and_the_owner_is_told(
 
 async def test_second_press_changes_nothing(service: TargetService, org: Org, db: Database) -> None:
     """Approving twice answers 'already approved' and tells Sari once."""
-    proposed = await service.propose(SARI, proposal())
-    await service.approve(AHMAD, proposed.target.id)
-    again = await service.approve(AHMAD, proposed.target.id)
+    proposed = await service.propose(await act(db, SARI), proposal())
+    await service.approve(await act(db, AHMAD), proposed.target.id)
+    again = await service.approve(await act(db, AHMAD), proposed.target.id)
     assert again.outcome is Outcome.ALREADY_APPROVED
-    returned = await service.return_target(AHMAD, proposed.target.id, "terlambat")
+    returned = await service.return_target(await act(db, AHMAD), proposed.target.id, "terlambat")
     assert returned.outcome is Outcome.ALREADY_APPROVED
     assert [n.template for n in await outbox(db)].count("targets/approved_notice") == 1
 
@@ -319,8 +324,8 @@ async def test_only_the_direct_superior_may_decide(
     service: TargetService, org: Org, db: Database, presser: int
 ) -> None:
     """A peer, another head, the owner herself or a stranger cannot approve; it is audited."""
-    proposed = await service.propose(SARI, proposal())
-    decision = await service.approve(presser, proposed.target.id)
+    proposed = await service.propose(await act(db, SARI), proposal())
+    decision = await service.approve(await act(db, presser), proposed.target.id)
     assert decision.outcome in (Outcome.NOT_ALLOWED, Outcome.NOT_LINKED)
     assert decision.item is None
     assert [t.status for t in await targets(db)] == [TargetStatus.PROPOSED]
@@ -332,7 +337,7 @@ async def test_unknown_target_id_is_refused_like_a_foreign_one(
     service: TargetService, org: Org, db: Database
 ) -> None:
     """An id that does not exist gives the same answer as someone else's: no oracle."""
-    decision = await service.review_item(AHMAD, 999)
+    decision = await service.review_item(await act(db, AHMAD), 999)
     assert decision.outcome is Outcome.NOT_ALLOWED
     [row] = await audits(db, TargetAudit.REFUSED)
     assert row.detail == {"reason": "not_found"}
@@ -342,11 +347,11 @@ async def test_return_keeps_the_comment_and_tells_the_owner(
     service: TargetService, org: Org, db: Database
 ) -> None:
     """Returning stores the note and sends it to Sari; then it can no longer be approved."""
-    proposed = await service.propose(SARI, proposal())
-    check = await service.review_item(AHMAD, proposed.target.id)
+    proposed = await service.propose(await act(db, SARI), proposal())
+    check = await service.review_item(await act(db, AHMAD), proposed.target.id)
     assert check.outcome is Outcome.PENDING
     decision = await service.return_target(
-        AHMAD, proposed.target.id, "  Targetnya   terlalu rendah "
+        await act(db, AHMAD), proposed.target.id, "  Targetnya   terlalu rendah "
     )
     assert decision.outcome is Outcome.RETURNED
     [stored] = await targets(db)
@@ -354,7 +359,7 @@ async def test_return_keeps_the_comment_and_tells_the_owner(
     notice = (await outbox(db))[-1]
     assert notice.template == "targets/returned_notice"
     assert notice.context["target"]["comment"] == "Targetnya terlalu rendah"
-    late = await service.approve(AHMAD, proposed.target.id)
+    late = await service.approve(await act(db, AHMAD), proposed.target.id)
     assert late.outcome is Outcome.ALREADY_RETURNED
 
 
@@ -362,16 +367,16 @@ async def test_pending_reviews_list_direct_subordinates_only(
     service: TargetService, org: Org, db: Database
 ) -> None:
     """Ahmad sees Sari's and Budi's proposals, not Dodi's; Rina sees Dodi's."""
-    await service.propose(SARI, proposal())
-    await service.propose(BUDI, proposal())
+    await service.propose(await act(db, SARI), proposal())
+    await service.propose(await act(db, BUDI), proposal())
     await target(db, employee=org.dodi, cycle=org.cycle, status=TargetStatus.PROPOSED)
-    mine = await service.pending_reviews(AHMAD)
+    mine = await service.pending_reviews(await act(db, AHMAD))
     assert [item.owner.name for item in mine.items] == ["Sari Wulandari", "Budi Santoso"]
     assert mine.total == 2
-    assert [item.owner.name for item in (await service.pending_reviews(RINA)).items] == [
-        "Dodi Saputra"
-    ]
-    assert not (await service.pending_reviews(TAMU)).linked
+    assert [
+        item.owner.name for item in (await service.pending_reviews(await act(db, RINA))).items
+    ] == ["Dodi Saputra"]
+    assert not (await service.pending_reviews(await act(db, TAMU))).linked
 
 
 # --- "my superior is wrong" ------------------------------------------------------------------
@@ -381,7 +386,10 @@ async def test_report_without_admin_chat_is_recorded(
     service: TargetService, org: Org, db: Database
 ) -> None:
     """With no admin chat configured the report is audited and the person told so."""
-    assert await service.report_superior(RINA, org.rina.id or 0) is ReportOutcome.NO_ADMIN_CHAT
+    assert (
+        await service.report_superior(await act(db, RINA), org.rina.id or 0)
+        is ReportOutcome.NO_ADMIN_CHAT
+    )
     assert len(await audits(db, TargetAudit.SUPERIOR_REPORTED)) == 1
     assert await outbox(db) == []
 
@@ -392,9 +400,17 @@ async def test_report_reaches_the_admin_chat_once_a_day(
     """The admin chat gets one report per person per day; a forged id is refused."""
     admins = settings.model_copy(update={"admin_chat_id": -100777})
     service = TargetService(ServiceEnv(db=db, clock=clock, settings=admins))
-    assert await service.report_superior(RINA, org.rina.id or 0) is ReportOutcome.SENT
-    assert await service.report_superior(RINA, org.rina.id or 0) is ReportOutcome.ALREADY_SENT
-    assert await service.report_superior(RINA, org.sari.id or 0) is ReportOutcome.NOT_ALLOWED
+    assert (
+        await service.report_superior(await act(db, RINA), org.rina.id or 0) is ReportOutcome.SENT
+    )
+    assert (
+        await service.report_superior(await act(db, RINA), org.rina.id or 0)
+        is ReportOutcome.ALREADY_SENT
+    )
+    assert (
+        await service.report_superior(await act(db, RINA), org.sari.id or 0)
+        is ReportOutcome.NOT_ALLOWED
+    )
     [note] = await outbox(db)
     assert (note.chat_id, note.template, note.context["superior"]) == (
         -100777,

@@ -84,7 +84,7 @@ async def show_targets(update: Update, context: Context) -> None:
     if message is None or user is None:
         return
     deps, language = context.deps, await context.language_of(update)
-    overview = await deps.targets.overview(user.id)
+    overview = await deps.targets.overview(await context.actor_of(update))
     gate = overview.gate
     if gate.refusal is Refusal.NOT_LINKED:
         await message.reply_text(deps.renderer.render(language, "start/not_linked"))
@@ -106,7 +106,7 @@ async def targets_page(update: Update, context: Context, turn: PageTurn) -> None
     if user is None:
         return
     language = await context.language_of(update)
-    overview = await context.deps.targets.overview(user.id)
+    overview = await context.deps.targets.overview(await context.actor_of(update))
     if overview.gate.employee is None:
         await paging.refuse_turn(update, context)
         return
@@ -138,7 +138,7 @@ async def read_target(update: Update, context: Context, data: ItemAction) -> Non
     if query is None or user is None or chat is None:
         return
     deps, language = context.deps, await context.language_of(update)
-    found = await deps.targets.own_target(user.id, data.item_id)
+    found = await deps.targets.own_target(await context.actor_of(update), data.item_id)
     if found is None:
         await query.answer(deps.renderer.label(language, "targets.refused_button"), show_alert=True)
         return
@@ -197,7 +197,7 @@ async def review(update: Update, context: Context) -> None:
     if message is None or user is None:
         return
     deps, language = context.deps, await context.language_of(update)
-    waiting = await deps.targets.pending_reviews(user.id)
+    waiting = await deps.targets.pending_reviews(await context.actor_of(update))
     if not waiting.linked:
         await message.reply_text(deps.renderer.render(language, "start/not_linked"))
         return
@@ -242,7 +242,7 @@ async def approve(update: Update, context: Context, data: ItemAction) -> None:
     if query is None or user is None:
         return
     deps, language = context.deps, await context.language_of(update)
-    decision = await deps.targets.approve(user.id, data.item_id)
+    decision = await deps.targets.approve(await context.actor_of(update), data.item_id)
     toast = deps.renderer.label(language, "targets.toast", outcome=decision.outcome.value)
     if decision.outcome is not Outcome.APPROVED or decision.item is None:
         await query.answer(toast, show_alert=True)
@@ -257,7 +257,7 @@ async def return_(update: Update, context: Context, data: ItemAction) -> None:
     if query is None or user is None:
         return
     deps, language = context.deps, await context.language_of(update)
-    decision = await deps.targets.review_item(user.id, data.item_id)
+    decision = await deps.targets.review_item(await context.actor_of(update), data.item_id)
     if decision.outcome is not Outcome.PENDING or decision.item is None:
         toast = deps.renderer.label(language, "targets.toast", outcome=decision.outcome.value)
         await query.answer(toast, show_alert=True)
@@ -292,7 +292,7 @@ async def _open_form(update: Update, context: Context, form: str, **ids: int) ->
         return
     deps, language = context.deps, await context.language_of(update)
     gate = await deps.targets.gate(
-        user.id,
+        await context.actor_of(update),
         base_id=ids.get("base"),
         revises_id=ids.get("revises"),
         employee_id=ids.get("employee"),
@@ -310,7 +310,7 @@ async def report_superior(update: Update, context: Context, data: ItemAction) ->
     if query is None or user is None or chat is None:
         return
     deps, language = context.deps, await context.language_of(update)
-    outcome = await deps.targets.report_superior(user.id, data.item_id)
+    outcome = await deps.targets.report_superior(await context.actor_of(update), data.item_id)
     if outcome in (ReportOutcome.NOT_ALLOWED, ReportOutcome.NOT_LINKED):
         await query.answer(deps.renderer.label(language, "targets.refused_button"), show_alert=True)
         return

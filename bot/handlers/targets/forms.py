@@ -22,6 +22,7 @@ from bot.domain import TargetKind
 from bot.forms.spec import Bounds, Form, FormContext, Invalid, Kind, Option, Reply, Step
 from bot.render import Renderer
 from bot.services.targets import (
+    FormFacts,
     Gate,
     Outcome,
     Proposal,
@@ -76,8 +77,19 @@ async def _directions(ctx: FormContext) -> list[Option]:
     return [Option(d.value, _label(ctx, f"dir_{d.value}")) for d in Direction]
 
 
+async def _facts(
+    ctx: FormContext, base_id: int | None = None, revises_id: int | None = None
+) -> FormFacts:
+    """What the target form shows, read once per update (options and the prompt)."""
+    service = _service(ctx)
+    return await ctx.once(
+        ("targets.form_facts", base_id, revises_id),
+        lambda: service.form_facts(ctx.actor, base_id=base_id, revises_id=revises_id),
+    )
+
+
 async def _superior_rhks(ctx: FormContext) -> list[Option]:
-    facts = await _service(ctx).form_facts(ctx.user_id)
+    facts = await _facts(ctx)
     return [
         Option(f"s{option.target_id}", _label(ctx, "rhk_option", number=number))
         for number, option in enumerate(facts.superior_rhks, start=1)
@@ -106,7 +118,7 @@ async def _check_figure(ctx: FormContext, value: Any) -> None:
 async def _check_indicator(ctx: FormContext, value: Any) -> None:
     answers = ctx.answers
     taken = await _service(ctx).is_duplicate(
-        ctx.user_id,
+        ctx.actor,
         rhk=answers.get("rhk"),
         indicator=str(value),
         base_id=_id(answers, "base"),
@@ -129,9 +141,7 @@ def _after_arah(answers: Mapping[str, Any]) -> str | None:
 
 async def _describe(ctx: FormContext) -> dict[str, Any]:
     answers = ctx.answers
-    facts = await _service(ctx).form_facts(
-        ctx.user_id, base_id=_id(answers, "base"), revises_id=_id(answers, "revises")
-    )
+    facts = await _facts(ctx, _id(answers, "base"), _id(answers, "revises"))
     base = facts.base.card() if facts.base else None
     chosen = _superior_choice(answers)
     supported = next((o.rhk for o in facts.superior_rhks if o.target_id == chosen), None)
@@ -195,7 +205,7 @@ def _decimal(value: Any) -> Decimal | None:
 async def _guard(ctx: FormContext) -> Reply | None:
     answers = ctx.answers
     gate = await _service(ctx).gate(
-        ctx.user_id,
+        ctx.actor,
         base_id=_id(answers, "base"),
         revises_id=_id(answers, "revises"),
         employee_id=_id(answers, "employee"),
@@ -207,7 +217,7 @@ async def _guard(ctx: FormContext) -> Reply | None:
 
 async def _complete(ctx: FormContext) -> Reply:
     try:
-        proposed = await _service(ctx).propose(ctx.user_id, _proposal(ctx.answers))
+        proposed = await _service(ctx).propose(ctx.actor, _proposal(ctx.answers))
     except TargetRefusedError as refused:
         return Reply("targets/refused", {"code": refused.code.value, "cycle": None})
     more = ItemAction(TargetAction.MORE, proposed.target.id).encode()
@@ -222,7 +232,7 @@ async def _complete(ctx: FormContext) -> Reply:
 async def _complete_return(ctx: FormContext) -> Reply:
     target_id = int(ctx.answers["target_id"])
     comment = str(ctx.answers["comment"])
-    decision = await _service(ctx).return_target(ctx.user_id, target_id, comment)
+    decision = await _service(ctx).return_target(ctx.actor, target_id, comment)
     if decision.outcome is not Outcome.RETURNED or decision.item is None:
         return Reply("targets/refused", {"code": decision.outcome.value, "cycle": None})
     return Reply("targets/returned_done", {"owner": decision.item.owner.name})

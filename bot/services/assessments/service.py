@@ -12,6 +12,7 @@ published, assessing again replaces the assessment.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -21,13 +22,12 @@ from typing import Any, NoReturn
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.db.models import Assessment, Cycle, Employee
+from bot.db.models import Assessment, Cycle, Employee, Result
 from bot.services.assessments.dossier import (
     Dossier,
     assessment_of,
     gather,
     is_published,
-    linked,
     suggestion_and_targets,
 )
 from bot.services.audit import Actor, record
@@ -151,7 +151,7 @@ def _plain(value: object) -> Any:
     return value
 
 
-Checked = tuple[Cycle, Employee, Employee]  # the cycle, the subordinate, the rater
+Checked = tuple[Cycle, Employee]  # the cycle and the subordinate the actor may assess
 
 
 class AssessmentService:
@@ -160,15 +160,14 @@ class AssessmentService:
     def __init__(self, env: ServiceEnv) -> None:
         self._env = env
 
-    async def choices(self, telegram_user_id: int) -> tuple[Assessable, ...]:
+    async def choices(self, actor: Actor) -> tuple[Assessable, ...]:
         """Direct subordinates the person may assess now (results not yet published)."""
+        rater = actor.employee_id
         async with self._env.db.session() as session:
-            rater = await linked(session, telegram_user_id)
-            team = await self._team(session, rater) if rater else []
+            team = await self._team(session, rater) if rater is not None else []
             cycles = await self._open_cycles(session)
             waiting = None if cycles else await self._feedback_closing(session)
-            found = [await self._assessable(session, c, e) for c in cycles for e in team]
-        people = tuple(item for item in found if item is not None)
+            people = await self._assessable(session, cycles, team)
         if rater is None:
             raise AssessmentRefused("not_linked")
         if not team:
@@ -182,39 +181,31 @@ class AssessmentService:
             raise AssessmentRefused("all_published")
         return people
 
-    async def dossier(self, telegram_user_id: int, *, cycle_id: int, employee_id: int) -> Dossier:
-        """One subordinate's dossier, for their direct superior while assessment is open."""
+    async def dossier(self, actor: Actor, *, cycle_id: int, employee_id: int) -> Dossier:
+        """One subordinate's dossier, for their direct superior while assessment is open.
+
+        Its ``suggestion`` is the suggested results rating :meth:`record` checks against.
+        """
         async with self._env.db.session() as session:
-            checked = await self._check(session, telegram_user_id, cycle_id, employee_id)
+            checked = await self._check(session, actor, cycle_id, employee_id)
             if not isinstance(checked, str):
                 now, tz = self._env.clock(), self._env.settings.tz
                 return await gather(session, checked[0], checked[1], now=now, tz=tz)
-        return await self._refuse(telegram_user_id, checked, cycle_id, employee_id)
-
-    async def suggested(
-        self, telegram_user_id: int, *, cycle_id: int, employee_id: int
-    ) -> Rating | None:
-        """The suggested results rating, with the same checks as the dossier."""
-        async with self._env.db.session() as session:
-            checked = await self._check(session, telegram_user_id, cycle_id, employee_id)
-            if not isinstance(checked, str):
-                suggestion, _ = await suggestion_and_targets(session, cycle_id, employee_id)
-                return suggestion.rating
-        return await self._refuse(telegram_user_id, checked, cycle_id, employee_id)
+        return await self._refuse(actor, checked, cycle_id, employee_id)
 
     async def record(
-        self, telegram_user_id: int, *, cycle_id: int, employee_id: int, ratings: Ratings
+        self, actor: Actor, *, cycle_id: int, employee_id: int, ratings: Ratings
     ) -> Recorded:
         """Store (or replace, before publication) the ratings and the predikat they give."""
         async with self._env.db.session() as session:
-            checked = await self._check(session, telegram_user_id, cycle_id, employee_id)
+            checked = await self._check(session, actor, cycle_id, employee_id)
             if not isinstance(checked, str):
                 suggestion, _ = await suggestion_and_targets(session, cycle_id, employee_id)
                 problem = ratings.missing_reason(suggestion.rating)
                 if problem is None:
-                    return await self._store(session, checked, suggestion, ratings)
+                    return await self._store(session, actor, checked, suggestion, ratings)
                 checked = problem
-        return await self._refuse(telegram_user_id, checked, cycle_id, employee_id)
+        return await self._refuse(actor, checked, cycle_id, employee_id)
 
     # --- helpers ----------------------------------------------------------------------------
 
@@ -222,8 +213,8 @@ class AssessmentService:
         return is_open(cycle, Phase.ASSESSMENT, now, self._env.settings.tz)
 
     @staticmethod
-    async def _team(session: AsyncSession, rater: Employee) -> list[Employee]:
-        query = select(Employee).where(col(Employee.superior_id) == rater.id)
+    async def _team(session: AsyncSession, rater_id: int) -> list[Employee]:
+        query = select(Employee).where(col(Employee.superior_id) == rater_id)
         return list((await session.exec(query.order_by(col(Employee.name)))).all())
 
     async def _open_cycles(self, session: AsyncSession) -> list[Cycle]:
@@ -243,40 +234,61 @@ class AssessmentService:
 
     @staticmethod
     async def _assessable(
-        session: AsyncSession, cycle: Cycle, person: Employee
-    ) -> Assessable | None:
-        cycle_id, employee_id = cycle.id or 0, person.id or 0
-        if await is_published(session, cycle_id, employee_id):
-            return None
-        assessed = await assessment_of(session, cycle_id, employee_id) is not None
-        return Assessable(cycle_id, cycle.name, employee_id, person.name, assessed)
+        session: AsyncSession, cycles: Sequence[Cycle], team: Sequence[Employee]
+    ) -> tuple[Assessable, ...]:
+        """Each of ``team`` in each cycle whose result is not published, in two queries."""
+        if not cycles or not team:
+            return ()
+        cycle_ids, people = [c.id for c in cycles], [e.id for e in team]
+        published = await session.exec(
+            select(Result.cycle_id, Result.employee_id).where(
+                col(Result.cycle_id).in_(cycle_ids), col(Result.employee_id).in_(people)
+            )
+        )
+        assessed = await session.exec(
+            select(Assessment.cycle_id, Assessment.employee_id).where(
+                col(Assessment.cycle_id).in_(cycle_ids), col(Assessment.employee_id).in_(people)
+            )
+        )
+        done = {(cycle, person) for cycle, person in published.all()}
+        rated = {(cycle, person) for cycle, person in assessed.all()}
+        return tuple(
+            Assessable(c.id or 0, c.name, e.id or 0, e.name, (c.id, e.id) in rated)
+            for c in cycles
+            for e in team
+            if (c.id, e.id) not in done
+        )
 
     async def _check(
-        self, session: AsyncSession, telegram_user_id: int, cycle_id: int, employee_id: int
+        self, session: AsyncSession, actor: Actor, cycle_id: int, employee_id: int
     ) -> Checked | str:
-        """The cycle, subordinate and rater when the person may assess now, else why not."""
-        rater = await linked(session, telegram_user_id)
+        """The cycle and subordinate when the actor may assess them now, else why not."""
+        if actor.employee_id is None:
+            return "not_linked"
         person = await session.get(Employee, employee_id)
         cycle = await session.get(Cycle, cycle_id)
-        if rater is None:
-            return "not_linked"
-        if person is None or cycle is None or person.superior_id != rater.id:
+        if person is None or cycle is None or person.superior_id != actor.employee_id:
             return "not_your_subordinate"
         if not self._open(cycle, self._env.clock()):
             return "not_open"
         if await is_published(session, cycle_id, employee_id):
             return "published"
-        return cycle, person, rater
+        return cycle, person
 
     async def _store(
-        self, session: AsyncSession, checked: Checked, suggestion: Suggestion, ratings: Ratings
+        self,
+        session: AsyncSession,
+        actor: Actor,
+        checked: Checked,
+        suggestion: Suggestion,
+        ratings: Ratings,
     ) -> Recorded:
-        (cycle, person, rater), now = checked, self._env.clock()
+        (cycle, person), now = checked, self._env.clock()
         result = explain_predikat(ratings.hasil, ratings.perilaku)
         row = await assessment_of(session, cycle.id or 0, person.id or 0)
         replaced = row is not None
         values: dict[str, Any] = {
-            "rater_id": rater.id,
+            "rater_id": actor.employee_id,
             "suggested_hasil": suggestion.rating,
             "hasil": ratings.hasil,
             "perilaku": ratings.perilaku,
@@ -294,16 +306,16 @@ class AssessmentService:
             setattr(row, name, value)
         session.add(row)
         await session.flush()
-        self._audit_recorded(session, rater, row, replaced)
+        self._audit_recorded(session, actor, row, replaced)
         return Recorded(person.name, cycle.name, preview(ratings.hasil, ratings.perilaku), replaced)
 
     def _audit_recorded(
-        self, session: AsyncSession, rater: Employee, row: Assessment, replaced: bool
+        self, session: AsyncSession, actor: Actor, row: Assessment, replaced: bool
     ) -> None:
         record(
             session,
             at=self._env.clock(),
-            actor=Actor(telegram_user_id=rater.telegram_user_id, employee_id=rater.id),
+            actor=actor,
             action=AssessmentAction.RECORDED,
             subject_type="assessment",
             subject_id=row.id,
@@ -316,18 +328,13 @@ class AssessmentService:
             },
         )
 
-    async def _refuse(
-        self, telegram_user_id: int, code: str, cycle_id: int, employee_id: int
-    ) -> NoReturn:
+    async def _refuse(self, actor: Actor, code: str, cycle_id: int, employee_id: int) -> NoReturn:
         """Audit a refusal in its own transaction, then raise it."""
         async with self._env.db.session() as session:
-            rater = await linked(session, telegram_user_id)
             record(
                 session,
                 at=self._env.clock(),
-                actor=Actor(
-                    telegram_user_id=telegram_user_id, employee_id=rater.id if rater else None
-                ),
+                actor=actor,
                 action=AssessmentAction.REFUSED,
                 subject_type="employee",
                 subject_id=employee_id,

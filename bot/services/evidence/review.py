@@ -51,14 +51,12 @@ class EvidenceReviews:
         self._env = env
         self._store = store
 
-    async def team(self, telegram_user_id: int) -> TeamView:
+    async def team(self, actor: Actor) -> TeamView:
         """/tim: the digest of the last 24 hours for the person, if they lead anyone."""
-        async with self._env.db.session() as session:
-            me = await _employee_of(session, telegram_user_id)
-        if me is None:
+        if actor.employee_id is None:
             return TeamView(TeamStatus.NOT_LINKED)
         now = self._env.clock()
-        digest = await self.digest_for(stored_id(me.id), now - TEAM_WINDOW, now)
+        digest = await self.digest_for(actor.employee_id, now - TEAM_WINDOW, now)
         if digest.subordinates == 0:
             return TeamView(TeamStatus.NO_SUBORDINATES)
         return TeamView(TeamStatus.OK, digest)
@@ -96,45 +94,35 @@ class EvidenceReviews:
             )
         return Digest(superior_employee_id, since, until, len(team), tuple(people))
 
-    async def check(self, telegram_user_id: int, evidence_id: int) -> ReviewOutcome:
+    async def check(self, actor: Actor, evidence_id: int) -> ReviewOutcome:
         """Whether the person may review the item now (before asking for a comment)."""
         async with self._env.db.session() as session:
-            found = await self._load(session, telegram_user_id, evidence_id, "check")
+            found = await self._load(session, actor, evidence_id, "check")
             if isinstance(found, ReviewOutcome):
                 return found
-            _, evidence, owner, target = found
+            evidence, owner, target = found
             item = await _item(session, evidence, owner, target)
         if evidence.status is not EvidenceStatus.SUBMITTED:
             return ReviewOutcome(ReviewStatus.ALREADY, item)
         return ReviewOutcome(ReviewStatus.OK, item)
 
-    async def verify(self, telegram_user_id: int, evidence_id: int) -> ReviewOutcome:
+    async def verify(self, actor: Actor, evidence_id: int) -> ReviewOutcome:
         """Mark the item verified and tell the employee."""
-        return await self._decide(telegram_user_id, evidence_id, EvidenceStatus.VERIFIED, None)
+        return await self._decide(actor, evidence_id, EvidenceStatus.VERIFIED, None)
 
-    async def ask_correction(
-        self, telegram_user_id: int, evidence_id: int, comment: str
-    ) -> ReviewOutcome:
+    async def ask_correction(self, actor: Actor, evidence_id: int, comment: str) -> ReviewOutcome:
         """Ask the employee to correct the item, with the superior's comment."""
-        status = EvidenceStatus.CORRECTION
-        return await self._decide(telegram_user_id, evidence_id, status, comment)
+        return await self._decide(actor, evidence_id, EvidenceStatus.CORRECTION, comment)
 
-    async def files(self, telegram_user_id: int, evidence_id: int) -> ReviewOutcome:
+    async def files(self, actor: Actor, evidence_id: int) -> ReviewOutcome:
         """The item's files and link, for forwarding to its reviewer (any status)."""
         async with self._env.db.session() as session:
-            found = await self._load(session, telegram_user_id, evidence_id, "files")
+            found = await self._load(session, actor, evidence_id, "files")
             if isinstance(found, ReviewOutcome):
                 return found
-            me, evidence, owner, target = found
+            evidence, owner, target = found
             item = await _item(session, evidence, owner, target)
-            self._audit(
-                session,
-                telegram_user_id,
-                me,
-                evidence_id,
-                action=EvidenceAudit.FILES_SENT,
-                detail={},
-            )
+            self._audit(session, actor, evidence_id, action=EvidenceAudit.FILES_SENT, detail={})
         return ReviewOutcome(ReviewStatus.OK, item)
 
     async def read(self, path: str) -> bytes:
@@ -142,26 +130,27 @@ class EvidenceReviews:
         return await self._store.read(path)
 
     async def _decide(
-        self,
-        telegram_user_id: int,
-        evidence_id: int,
-        status: EvidenceStatus,
-        comment: str | None,
+        self, actor: Actor, evidence_id: int, status: EvidenceStatus, comment: str | None
     ) -> ReviewOutcome:
         now = self._env.clock()
         attempt = status.value
         async with self._env.db.session() as session:
-            found = await self._load(session, telegram_user_id, evidence_id, attempt)
+            found = await self._load(session, actor, evidence_id, attempt)
             if isinstance(found, ReviewOutcome):
                 return found
-            me, evidence, owner, target = found
+            evidence, owner, target = found
             claimed = await session.exec(  # one review wins, even against a second process
                 update(Evidence)
                 .where(
                     col(Evidence.id) == evidence_id,
                     col(Evidence.status) == EvidenceStatus.SUBMITTED,
                 )
-                .values(status=status, review_comment=comment, reviewed_by=me.id, reviewed_at=now)
+                .values(
+                    status=status,
+                    review_comment=comment,
+                    reviewed_by=actor.employee_id,
+                    reviewed_at=now,
+                )
             )
             await session.refresh(evidence)
             if not claimed.rowcount:
@@ -174,36 +163,35 @@ class EvidenceReviews:
                 else EvidenceAudit.CORRECTION_ASKED
             )
             detail = {"comment": comment}
-            self._audit(session, telegram_user_id, me, evidence_id, action=action, detail=detail)
+            self._audit(session, actor, evidence_id, action=action, detail=detail)
+            me = await session.get(Employee, actor.employee_id)
+            reviewer = me.name if me else ""
             await _tell_employee(
-                session, evidence, owner=owner, target=target, reviewer=me, now=now
+                session, evidence, owner=owner, target=target, reviewer=reviewer, now=now
             )
             return ReviewOutcome(ReviewStatus.OK, await _item(session, evidence, owner, target))
 
     async def _load(
-        self, session: AsyncSession, telegram_user_id: int, evidence_id: int, attempt: str
-    ) -> tuple[Employee, Evidence, Employee, Target] | ReviewOutcome:
-        """The reviewer, the item, its owner and target; or a refusal, audited."""
-        me = await _employee_of(session, telegram_user_id)
+        self, session: AsyncSession, actor: Actor, evidence_id: int, attempt: str
+    ) -> tuple[Evidence, Employee, Target] | ReviewOutcome:
+        """The item, its owner and target, when the actor reviews it; or a refusal, audited."""
         evidence = await session.get(Evidence, evidence_id)
         owner = await session.get(Employee, evidence.employee_id) if evidence else None
         target = await session.get(Target, evidence.target_id) if evidence else None
-        if me is None or evidence is None or owner is None or target is None:
-            reason = "not_linked" if me is None else "not_found"
-        elif owner.superior_id != me.id:
+        if actor.employee_id is None or evidence is None or owner is None or target is None:
+            reason = "not_linked" if actor.employee_id is None else "not_found"
+        elif owner.superior_id != actor.employee_id:
             reason = "not_superior"
         else:
-            return me, evidence, owner, target
+            return evidence, owner, target
         detail = {"attempt": attempt, "reason": reason}
-        action = EvidenceAudit.REFUSED
-        self._audit(session, telegram_user_id, me, evidence_id, action=action, detail=detail)
+        self._audit(session, actor, evidence_id, action=EvidenceAudit.REFUSED, detail=detail)
         return ReviewOutcome(ReviewStatus.REFUSED)
 
     def _audit(
         self,
         session: AsyncSession,
-        telegram_user_id: int,
-        me: Employee | None,
+        actor: Actor,
         evidence_id: int,
         *,
         action: EvidenceAudit,
@@ -212,17 +200,12 @@ class EvidenceReviews:
         record(
             session,
             at=self._env.clock(),
-            actor=Actor(telegram_user_id=telegram_user_id, employee_id=me.id if me else None),
+            actor=actor,
             action=action,
             subject_type="evidence",
             subject_id=evidence_id,
             detail=dict(detail),
         )
-
-
-async def _employee_of(session: AsyncSession, telegram_user_id: int) -> Employee | None:
-    query = select(Employee).where(Employee.telegram_user_id == telegram_user_id)
-    return (await session.exec(query)).first()
 
 
 async def _digest_rows(
@@ -296,7 +279,7 @@ async def _tell_employee(
     *,
     owner: Employee,
     target: Target,
-    reviewer: Employee,
+    reviewer: str,
     now: datetime,
 ) -> None:
     """Queue the review's notice to the employee (nothing when they are not linked)."""
@@ -309,7 +292,7 @@ async def _tell_employee(
         context={
             "number": evidence.id,
             "indicator": target.indicator,
-            "reviewer": reviewer.name,
+            "reviewer": reviewer,
             "comment": evidence.review_comment,
         },
         employee_id=owner.id,

@@ -14,7 +14,7 @@ from decimal import Decimal
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.db.models import Cycle, Employee, Evidence, EvidenceFile, Target
+from bot.db.models import Cycle, Evidence, EvidenceFile, Target
 from bot.domain import EvidenceStatus, TargetStatus
 from bot.services.audit import Actor, record
 from bot.services.cycles import Phase, is_open
@@ -25,25 +25,18 @@ from bot.services.evidence.types import (
     Digest,
     EvidenceAudit,
     EvidenceRefusedError,
-    FormView,
     Receipt,
     TargetChoice,
     TargetView,
     Unavailable,
     Upload,
     attached_file,
-    capaian_of,
     checked_realisation,
     stored_id,
     target_view,
 )
 from bot.services.filestore import FileStore
 from bot.services.filetypes import ACCEPTED_LABELS, FileType, FileTypeError, verify
-
-
-async def _employee_of(session: AsyncSession, telegram_user_id: int) -> Employee | None:
-    query = select(Employee).where(Employee.telegram_user_id == telegram_user_id)
-    return (await session.exec(query)).first()
 
 
 async def _newest(
@@ -76,29 +69,19 @@ class EvidenceService:
         """A superior's daily digest, for the scheduler: :meth:`EvidenceReviews.digest_for`."""
         return await self.review.digest_for(superior_employee_id, since, until)
 
-    async def choices(self, telegram_user_id: int) -> TargetChoice:
-        """The person's approved targets whose evidence phase is open, or why there are none."""
+    async def choices(self, actor: Actor) -> TargetChoice:
+        """The person's approved targets whose evidence phase is open, or why there are none.
+
+        :func:`~bot.services.evidence.types.form_view` picks the one a form is about.
+        """
+        if actor.employee_id is None:
+            return TargetChoice((), Unavailable.NOT_LINKED)
         async with self._env.db.session() as session:
-            me = await _employee_of(session, telegram_user_id)
-            if me is None:
-                return TargetChoice((), Unavailable.NOT_LINKED)
             cycles = await self._open_cycles(session)
             if not cycles:
                 return TargetChoice((), Unavailable.NO_CYCLE)
-            targets = await self._targets(session, stored_id(me.id), cycles)
+            targets = await self._targets(session, actor.employee_id, cycles)
         return TargetChoice(targets, None if targets else Unavailable.NO_TARGETS)
-
-    async def form_view(
-        self, telegram_user_id: int, target_id: int, realisation: Decimal | None = None
-    ) -> FormView | None:
-        """The person's open target and the capaian ``realisation`` would give (None: not open)."""
-        choice = await self.choices(telegram_user_id)
-        view = next((t for t in choice.targets if t.id == target_id), None)
-        if view is None:
-            return None
-        async with self._env.db.session() as session:
-            target = await session.get(Target, target_id)
-        return FormView(view, capaian_of(target, realisation) if target else None)
 
     @staticmethod
     def check_realisation(value: Decimal) -> Decimal:
@@ -108,7 +91,7 @@ class EvidenceService:
     async def submit(
         self,
         *,
-        telegram_user_id: int,
+        actor: Actor,
         target_id: int,
         realisation: Decimal,
         note: str | None,
@@ -123,17 +106,17 @@ class EvidenceService:
         """
         now, value = self._env.clock(), checked_realisation(realisation)
         kinds = [_checked_type(upload) for upload in uploads]
+        me = actor.employee_id
         async with self._env.db.session() as session:
-            me = await _employee_of(session, telegram_user_id)
             target = await session.get(Target, target_id)
             cycles = await self._open_cycles(session)
             if me is None or target is None or not _usable(target, me, cycles):
-                self._refuse(session, telegram_user_id, me, target_id)
+                self._refuse(session, actor, target_id)
                 receipt = None
             else:
                 evidence = Evidence(
                     target_id=target_id,
-                    employee_id=stored_id(me.id),
+                    employee_id=me,
                     realisation=value,
                     note=note,
                     link=link,
@@ -146,9 +129,9 @@ class EvidenceService:
                     await self._attach(session, stored_id(evidence.id), upload, kind)
                     for upload, kind in zip(uploads, kinds, strict=True)
                 ]
-                self._audit_submission(session, telegram_user_id, me, evidence, len(files))
+                self._audit_submission(session, actor, evidence, len(files))
                 summary = await self._targets(
-                    session, stored_id(me.id), {target.cycle_id: cycles[target.cycle_id]}
+                    session, me, {target.cycle_id: cycles[target.cycle_id]}
                 )
                 current = next(view for view in summary if view.id == target_id)
                 receipt = Receipt(
@@ -205,17 +188,12 @@ class EvidenceService:
         return tuple(views)
 
     def _audit_submission(
-        self,
-        session: AsyncSession,
-        telegram_user_id: int,
-        me: Employee,
-        evidence: Evidence,
-        files: int,
+        self, session: AsyncSession, actor: Actor, evidence: Evidence, files: int
     ) -> None:
         record(
             session,
             at=self._env.clock(),
-            actor=Actor(telegram_user_id=telegram_user_id, employee_id=me.id),
+            actor=actor,
             action=EvidenceAudit.SUBMITTED,
             subject_type="evidence",
             subject_id=evidence.id,
@@ -226,14 +204,12 @@ class EvidenceService:
             },
         )
 
-    def _refuse(
-        self, session: AsyncSession, telegram_user_id: int, me: Employee | None, target_id: int
-    ) -> None:
+    def _refuse(self, session: AsyncSession, actor: Actor, target_id: int) -> None:
         """Audit a submission for a target that is not the person's, or no longer open."""
         record(
             session,
             at=self._env.clock(),
-            actor=Actor(telegram_user_id=telegram_user_id, employee_id=me.id if me else None),
+            actor=actor,
             action=EvidenceAudit.REFUSED,
             subject_type="target",
             subject_id=target_id,
@@ -257,10 +233,10 @@ def _checked_type(upload: Upload) -> FileType:
         ) from refused
 
 
-def _usable(target: Target, me: Employee, cycles: dict[int, Cycle]) -> bool:
-    """Whether ``me`` may send evidence for ``target`` now."""
+def _usable(target: Target, me: int, cycles: dict[int, Cycle]) -> bool:
+    """Whether employee ``me`` may send evidence for ``target`` now."""
     return (
-        target.employee_id == me.id
+        target.employee_id == me
         and target.status is TargetStatus.APPROVED
         and target.cycle_id in cycles
     )

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime, time, tzinfo
 from decimal import ROUND_DOWN, Decimal
 from enum import StrEnum
+from typing import Protocol
 
 from bot.db.models import Cycle, Evidence, EvidenceFile, Target
 from bot.domain import EvidenceStatus, FileKind, TargetKind
@@ -268,7 +269,20 @@ def checked_realisation(value: Decimal) -> Decimal:
     return Decimal(format(value + 0, "f"))
 
 
-def capaian_of(target: Target, realisation: Decimal | None) -> Decimal | None:
+class Goal(Protocol):
+    """What capaian is computed against: a stored target, or a :class:`TargetView` of one."""
+
+    @property
+    def direction(self) -> Direction: ...
+    @property
+    def target_value(self) -> Decimal | None: ...
+    @property
+    def target_low(self) -> Decimal | None: ...
+    @property
+    def target_high(self) -> Decimal | None: ...
+
+
+def capaian_of(target: Goal, realisation: Decimal | None) -> Decimal | None:
     """Capaian in percent rounded half-up to one decimal (None when it cannot be computed)."""
     if realisation is None:
         return None
@@ -284,6 +298,17 @@ def capaian_of(target: Target, realisation: Decimal | None) -> Decimal | None:
     except ValueError:  # a target of zero or less: no percentage means anything
         return None
     return round_half_up(result.capaian, 1)
+
+
+def form_view(
+    choice: TargetChoice, target_id: int, realisation: Decimal | None = None
+) -> FormView | None:
+    """The chosen target among the open ones, and the capaian ``realisation`` would give.
+
+    None when the target is not among them (not the person's, not approved, not open).
+    """
+    view = next((t for t in choice.targets if t.id == target_id), None)
+    return None if view is None else FormView(view, capaian_of(view, realisation))
 
 
 def stored_id(value: int | None) -> int:

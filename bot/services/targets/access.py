@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.db.models import Employee
@@ -17,18 +16,18 @@ from bot.services.audit import Actor, record
 from bot.services.targets.views import TargetAudit
 
 
-async def employee_of(session: AsyncSession, telegram_user_id: int) -> Employee | None:
-    """The employee linked to a Telegram account."""
-    query = select(Employee).where(col(Employee.telegram_user_id) == telegram_user_id)
-    return (await session.exec(query)).first()
+async def employee_of(session: AsyncSession, actor: Actor) -> Employee | None:
+    """The employee who acts (None: the account is linked to nobody)."""
+    if actor.employee_id is None:
+        return None
+    return await session.get(Employee, actor.employee_id)
 
 
 def refuse(
     session: AsyncSession,
     *,
     at: datetime,
-    actor_telegram_id: int,
-    me: Employee | None,
+    actor: Actor,
     reason: str,
     subject_type: str = "target",
     subject_id: int | None = None,
@@ -37,7 +36,7 @@ def refuse(
     record(
         session,
         at=at,
-        actor=Actor(telegram_user_id=actor_telegram_id, employee_id=me.id if me else None),
+        actor=actor,
         action=TargetAudit.REFUSED,
         subject_type=subject_type,
         subject_id=subject_id,

@@ -66,7 +66,7 @@ async def load_facts(env: ServiceEnv, session: AsyncSession, me: Employee) -> Fa
 async def build_gate(
     env: ServiceEnv,
     session: AsyncSession,
-    actor_telegram_id: int,
+    actor: Actor,
     *,
     base_id: int | None = None,
     revises_id: int | None = None,
@@ -77,19 +77,16 @@ async def build_gate(
     ``employee_id`` (from a "propose" button) must be the person's own; ``base_id`` their own
     target of the cycle; ``revises_id`` their own returned target of the cycle.
     """
-    me = await employee_of(session, actor_telegram_id)
+    me = await employee_of(session, actor)
     if me is None:
         return Gate(Refusal.NOT_LINKED), None
     facts = await load_facts(env, session, me)
-    refusal = await _ids_refusal(
-        env, session, actor_telegram_id, facts, base_id=base_id, revises_id=revises_id
-    )
+    refusal = await _ids_refusal(env, session, actor, facts, base_id=base_id, revises_id=revises_id)
     if refusal is None and employee_id is not None and employee_id != me.id:
         refuse(
             session,
             at=env.clock(),
-            actor_telegram_id=actor_telegram_id,
-            me=me,
+            actor=actor,
             reason="not_self",
             subject_type="employee",
             subject_id=employee_id,
@@ -109,7 +106,7 @@ async def build_gate(
 async def _ids_refusal(
     env: ServiceEnv,
     session: AsyncSession,
-    actor_telegram_id: int,
+    actor: Actor,
     facts: Facts,
     *,
     base_id: int | None,
@@ -125,8 +122,7 @@ async def _ids_refusal(
             refuse(
                 session,
                 at=env.clock(),
-                actor_telegram_id=actor_telegram_id,
-                me=facts.me,
+                actor=actor,
                 reason=reason,
                 subject_id=target_id,
             )
@@ -143,11 +139,11 @@ def _cycle_info(env: ServiceEnv, facts: Facts) -> CycleInfo | None:
 
 
 async def propose(
-    env: ServiceEnv, session: AsyncSession, actor_telegram_id: int, proposal: Proposal
+    env: ServiceEnv, session: AsyncSession, actor: Actor, proposal: Proposal
 ) -> Proposed | Refusal:
     """Store the proposal (replacing returned ones) and queue it for the superior."""
     gate, facts = await build_gate(
-        env, session, actor_telegram_id, base_id=proposal.base_id, revises_id=proposal.revises_id
+        env, session, actor, base_id=proposal.base_id, revises_id=proposal.revises_id
     )
     if gate.refusal is not None or facts is None:
         return gate.refusal or Refusal.NOT_LINKED
@@ -169,7 +165,7 @@ async def propose(
     record(
         session,
         at=now,
-        actor=Actor(telegram_user_id=actor_telegram_id, employee_id=facts.me.id),
+        actor=actor,
         action=TargetAudit.PROPOSED,
         subject_type="target",
         subject_id=view.id,

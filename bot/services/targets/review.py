@@ -40,10 +40,10 @@ _ALREADY = {
 }
 
 
-async def pending(env: ServiceEnv, actor_telegram_id: int) -> Review:
+async def pending(env: ServiceEnv, actor: Actor) -> Review:
     """The proposals of the person's direct subordinates that wait for their decision."""
     async with env.db.session() as session:
-        me = await employee_of(session, actor_telegram_id)
+        me = await employee_of(session, actor)
         if me is None:
             return Review((), 0, linked=False)
         query = (
@@ -75,24 +75,22 @@ async def count_pending(session: AsyncSession, me: Employee) -> int:
     return (await session.exec(query)).one()
 
 
-async def check(env: ServiceEnv, actor_telegram_id: int, target_id: int) -> Decision:
+async def check(env: ServiceEnv, actor: Actor, target_id: int) -> Decision:
     """Whether the person may decide the target now (``PENDING``), before asking a comment."""
     async with env.db.session() as session:
-        found = await _decidable(env, session, actor_telegram_id, target_id)
+        found = await _decidable(env, session, actor, target_id)
         if isinstance(found, Decision):
             return found
         target, owner, cycle, _ = found
         return Decision(Outcome.PENDING, ReviewItem(target_view(target), person(owner), cycle.name))
 
 
-async def decide(
-    env: ServiceEnv, actor_telegram_id: int, target_id: int, *, comment: str | None
-) -> Decision:
+async def decide(env: ServiceEnv, actor: Actor, target_id: int, *, comment: str | None) -> Decision:
     """Approve the target (``comment`` None) or return it with the comment."""
     now = env.clock()
     status = TargetStatus.APPROVED if comment is None else TargetStatus.RETURNED
     async with env.db.session() as session:
-        found = await _decidable(env, session, actor_telegram_id, target_id)
+        found = await _decidable(env, session, actor, target_id)
         if isinstance(found, Decision):
             return found
         target, owner, cycle, me = found
@@ -108,7 +106,6 @@ async def decide(
         if not changed.rowcount:  # decided a moment ago by another press
             return Decision(_ALREADY.get(target.status, Outcome.NOT_ALLOWED), item)
         action = TargetAudit.APPROVED if comment is None else TargetAudit.RETURNED
-        actor = Actor(telegram_user_id=actor_telegram_id, employee_id=me.id)
         detail = {"owner": owner.id, "comment": comment} if comment else {"owner": owner.id}
         record(
             session,
@@ -124,10 +121,10 @@ async def decide(
 
 
 async def _decidable(
-    env: ServiceEnv, session: AsyncSession, actor_telegram_id: int, target_id: int
+    env: ServiceEnv, session: AsyncSession, actor: Actor, target_id: int
 ) -> Decision | tuple[Target, Employee, Cycle, Employee]:
     """The target, its owner, cycle and the deciding superior; or why it cannot be decided."""
-    me = await employee_of(session, actor_telegram_id)
+    me = await employee_of(session, actor)
     target = await session.get(Target, target_id)
     owner = await session.get(Employee, target.employee_id) if target else None
     cycle = await session.get(Cycle, target.cycle_id) if target else None
@@ -136,8 +133,7 @@ async def _decidable(
         refuse(
             session,
             at=env.clock(),
-            actor_telegram_id=actor_telegram_id,
-            me=me,
+            actor=actor,
             reason=reason or "not_found",
             subject_id=target_id,
         )

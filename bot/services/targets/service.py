@@ -7,6 +7,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.db.models import Employee, Target
 from bot.domain import TargetStatus
+from bot.services.audit import Actor
 from bot.services.env import ServiceEnv
 from bot.services.targets import proposals, review
 from bot.services.targets.access import employee_of, refuse
@@ -51,14 +52,14 @@ class TargetService:
             return [target_view(t) for t in (await session.exec(query)).all()]
 
     async def list_for(
-        self, actor_telegram_id: int, *, employee_id: int | None = None, cycle_id: int | None = None
+        self, actor: Actor, *, employee_id: int | None = None, cycle_id: int | None = None
     ) -> list[TargetView]:
         """Targets (any status) of the person, or of ``employee_id`` when a direct subordinate.
 
         Raises TargetRefusedError: NOT_LINKED, or NOT_ALLOWED (audited) for anyone else's.
         """
         async with self._env.db.session() as session:
-            me = await employee_of(session, actor_telegram_id)
+            me = await employee_of(session, actor)
             if me is None:
                 raise TargetRefusedError(Refusal.NOT_LINKED)
             owner_id = await self._visible_owner(session, me, employee_id)
@@ -71,8 +72,7 @@ class TargetService:
             refuse(
                 session,
                 at=self._env.clock(),
-                actor_telegram_id=actor_telegram_id,
-                me=me,
+                actor=actor,
                 reason="not_superior",
                 subject_type="employee",
                 subject_id=employee_id,
@@ -83,7 +83,7 @@ class TargetService:
 
     async def gate(
         self,
-        actor_telegram_id: int,
+        actor: Actor,
         *,
         base_id: int | None = None,
         revises_id: int | None = None,
@@ -97,34 +97,34 @@ class TargetService:
             gate, _ = await proposals.build_gate(
                 self._env,
                 session,
-                actor_telegram_id,
+                actor,
                 base_id=base_id,
                 revises_id=revises_id,
                 employee_id=employee_id,
             )
             return gate
 
-    async def overview(self, actor_telegram_id: int) -> Overview:
+    async def overview(self, actor: Actor) -> Overview:
         """The person's targets in the cycle, by RHK, with what they may do next."""
         async with self._env.db.session() as session:
-            gate, facts = await proposals.build_gate(self._env, session, actor_telegram_id)
+            gate, facts = await proposals.build_gate(self._env, session, actor)
             if facts is None:
                 return Overview(gate, (), 0)
             groups = await proposals.groups(session, facts)
             return Overview(gate, groups, await review.count_pending(session, facts.me))
 
-    async def own_target(self, actor_telegram_id: int, target_id: int) -> TargetView | None:
+    async def own_target(self, actor: Actor, target_id: int) -> TargetView | None:
         """One of the person's own targets (None for anyone else's, or when unlinked)."""
         async with self._env.db.session() as session:
-            me = await employee_of(session, actor_telegram_id)
+            me = await employee_of(session, actor)
             return None if me is None else await proposals.own(session, me, target_id)
 
     async def form_facts(
-        self, actor_telegram_id: int, *, base_id: int | None = None, revises_id: int | None = None
+        self, actor: Actor, *, base_id: int | None = None, revises_id: int | None = None
     ) -> FormFacts:
         """What the proposal form shows; ids of someone else's targets show nothing."""
         async with self._env.db.session() as session:
-            me = await employee_of(session, actor_telegram_id)
+            me = await employee_of(session, actor)
             if me is None:
                 return FormFacts((), None, None)
             facts = await proposals.load_facts(self._env, session, me)
@@ -136,7 +136,7 @@ class TargetService:
 
     async def is_duplicate(
         self,
-        actor_telegram_id: int,
+        actor: Actor,
         *,
         rhk: str | None,
         indicator: str,
@@ -145,7 +145,7 @@ class TargetService:
     ) -> bool:
         """Whether the person already has this indicator pending or approved in the cycle."""
         async with self._env.db.session() as session:
-            me = await employee_of(session, actor_telegram_id)
+            me = await employee_of(session, actor)
             if me is None:
                 return False
             facts = await proposals.load_facts(self._env, session, me)
@@ -154,36 +154,36 @@ class TargetService:
             same = await proposals.same_key(session, facts, text, indicator)
             return any(proposals.blocks(t, revises_id) for t in same)
 
-    async def propose(self, actor_telegram_id: int, proposal: Proposal) -> Proposed:
+    async def propose(self, actor: Actor, proposal: Proposal) -> Proposed:
         """Store a proposal and tell the superior; TargetRefusedError when refused (unstored)."""
         async with self._env.db.session() as session:
-            outcome = await proposals.propose(self._env, session, actor_telegram_id, proposal)
+            outcome = await proposals.propose(self._env, session, actor, proposal)
         if isinstance(outcome, Refusal):
             raise TargetRefusedError(outcome)  # after any audit row is committed
         return outcome
 
-    async def report_superior(self, actor_telegram_id: int, employee_id: int) -> ReportOutcome:
+    async def report_superior(self, actor: Actor, employee_id: int) -> ReportOutcome:
         """Tell BKPSDM's admin chat that the person's own superior is wrong or missing."""
-        return await report_superior(self._env, actor_telegram_id, employee_id)
+        return await report_superior(self._env, actor, employee_id)
 
     # --- the superior -----------------------------------------------------------------------
 
-    async def pending_reviews(self, actor_telegram_id: int) -> Review:
+    async def pending_reviews(self, actor: Actor) -> Review:
         """Proposals of the person's direct subordinates waiting for their decision."""
-        return await review.pending(self._env, actor_telegram_id)
+        return await review.pending(self._env, actor)
 
-    async def review_item(self, actor_telegram_id: int, target_id: int) -> Decision:
+    async def review_item(self, actor: Actor, target_id: int) -> Decision:
         """Whether the person may decide the target now; refusals are audited."""
-        return await review.check(self._env, actor_telegram_id, target_id)
+        return await review.check(self._env, actor, target_id)
 
-    async def approve(self, actor_telegram_id: int, target_id: int) -> Decision:
+    async def approve(self, actor: Actor, target_id: int) -> Decision:
         """Approve a subordinate's proposal; the owner is told."""
-        return await review.decide(self._env, actor_telegram_id, target_id, comment=None)
+        return await review.decide(self._env, actor, target_id, comment=None)
 
-    async def return_target(self, actor_telegram_id: int, target_id: int, comment: str) -> Decision:
+    async def return_target(self, actor: Actor, target_id: int, comment: str) -> Decision:
         """Return a subordinate's proposal with a comment; the owner is told."""
         text = clean_text(comment)[:MAX_TEXT] or "-"
-        return await review.decide(self._env, actor_telegram_id, target_id, comment=text)
+        return await review.decide(self._env, actor, target_id, comment=text)
 
     # --- internals --------------------------------------------------------------------------
 

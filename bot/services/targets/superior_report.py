@@ -19,22 +19,19 @@ from bot.services.targets.access import employee_of, refuse
 from bot.services.targets.views import ReportOutcome, TargetAudit
 
 
-async def report_superior(
-    env: ServiceEnv, actor_telegram_id: int, employee_id: int
-) -> ReportOutcome:
+async def report_superior(env: ServiceEnv, actor: Actor, employee_id: int) -> ReportOutcome:
     """Tell the admins that the person's superior is wrong or missing; only for oneself."""
     now = env.clock()
     admin_chat = env.settings.admin_chat_id
     async with env.db.session() as session:
-        me = await employee_of(session, actor_telegram_id)
+        me = await employee_of(session, actor)
         if me is None:
             return ReportOutcome.NOT_LINKED
         if me.id != employee_id:
             refuse(
                 session,
                 at=now,
-                actor_telegram_id=actor_telegram_id,
-                me=me,
+                actor=actor,
                 reason="not_self",
                 subject_type="employee",
                 subject_id=employee_id,
@@ -43,7 +40,7 @@ async def report_superior(
         record(
             session,
             at=now,
-            actor=Actor(telegram_user_id=actor_telegram_id, employee_id=me.id),
+            actor=actor,
             action=TargetAudit.SUPERIOR_REPORTED,
             subject_type="employee",
             subject_id=me.id,
