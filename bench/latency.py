@@ -295,12 +295,57 @@ def odd_update(chat: int, serial: int) -> tuple[str, Any]:
     command = {"text": "/bantuan", "entities": [{"type": "bot_command", "offset": 0, "length": 8}]}
     sticker = {"file_id": "s", "file_unique_id": "s", "width": 1, "height": 1}
     kinds: list[tuple[str, Any]] = [
-        ("message", {**message, "sticker": {**sticker, "is_animated": False, "is_video": False, "type": "regular"}}),
+        (
+            "message",
+            {
+                **message,
+                "sticker": {**sticker, "is_animated": False, "is_video": False, "type": "regular"},
+            },
+        ),
         ("edited_message", {**message, **command, "edit_date": 1_768_356_060}),
-        ("message_reaction", {"chat": private, "message_id": 1, "date": 0, "user": user, "old_reaction": [], "new_reaction": []}),
-        ("poll", {"id": str(serial), "question": "?", "options": [], "total_voter_count": 0, "is_closed": False, "is_anonymous": True, "type": "regular", "allows_multiple_answers": False}),
-        ("channel_post", {"message_id": serial, "date": 0, "chat": {"id": -1_000_000 - chat, "type": "channel", "title": "c"}, **command}),
-        ("chat_member", {"chat": {"id": -100_630, "type": "supergroup", "title": "g"}, "from": user, "date": 0, "old_chat_member": {"user": user, "status": "left"}, "new_chat_member": {"user": user, "status": "member"}}),
+        (
+            "message_reaction",
+            {
+                "chat": private,
+                "message_id": 1,
+                "date": 0,
+                "user": user,
+                "old_reaction": [],
+                "new_reaction": [],
+            },
+        ),
+        (
+            "poll",
+            {
+                "id": str(serial),
+                "question": "?",
+                "options": [],
+                "total_voter_count": 0,
+                "is_closed": False,
+                "is_anonymous": True,
+                "type": "regular",
+                "allows_multiple_answers": False,
+            },
+        ),
+        (
+            "channel_post",
+            {
+                "message_id": serial,
+                "date": 0,
+                "chat": {"id": -1_000_000 - chat, "type": "channel", "title": "c"},
+                **command,
+            },
+        ),
+        (
+            "chat_member",
+            {
+                "chat": {"id": -100_630, "type": "supergroup", "title": "g"},
+                "from": user,
+                "date": 0,
+                "old_chat_member": {"user": user, "status": "left"},
+                "new_chat_member": {"user": user, "status": "member"},
+            },
+        ),
         ("update_kind_from_the_future", {"chat": private}),
         ("message", {"message_id": serial, "chat": private}),
         ("message", {**message, "chat": "not a chat"}),
@@ -325,7 +370,9 @@ async def populate(db: Database) -> None:
     """Every simulated person is a linked employee (bulk insert, not timed)."""
     now = datetime.now(UTC)
     async with db.session() as session:
-        await session.exec(insert(Unit).values([{"key": "opd", "name": "OPD", "kind": UnitKind.OPD}]))
+        await session.exec(
+            insert(Unit).values([{"key": "opd", "name": "OPD", "kind": UnitKind.OPD}])
+        )
         rows = [
             {
                 "nip": f"19860926{2000 + serial // 1000}05{serial % 1000:04d}",
@@ -416,6 +463,7 @@ async def run_database(kind: str, quick: bool) -> Summary:
                     results[name, bot] = await scenario(sandbox, running)
                 if bot == "kinerja":
                     rss = max(rss, running.peak_rss_mb)
+                    results[name, bot].note += f" rss_mb={running.peak_rss_mb:.0f}"
                 print(line(name, bot, results[name, bot]), flush=True)
     own = results["own_work", "kinerja"].per_second / results["own_work", "echo"].per_second
     summary = Summary(
@@ -446,7 +494,11 @@ def main() -> None:
     parser.add_argument("--db", choices=["sqlite", "postgresql", "both"], default=None)
     args = parser.parse_args()
     kinds = {"sqlite": ["sqlite"], "postgresql": ["postgresql"], "both": ["postgresql", "sqlite"]}
-    chosen = kinds[args.db] if args.db else (["postgresql", "sqlite"] if os.environ.get(PG_ENV) else ["sqlite"])
+    chosen = (
+        kinds[args.db]
+        if args.db
+        else (["postgresql", "sqlite"] if os.environ.get(PG_ENV) else ["sqlite"])
+    )
     if "postgresql" in chosen and not os.environ.get(PG_ENV):
         parser.error(f"PostgreSQL needs {PG_ENV}")
     print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}; cores: {os.cpu_count()}")
