@@ -65,5 +65,4 @@ class Context(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict
         user = update.effective_user
         if user is None:
             return self.deps.renderer.default_language
-        profile = await self.deps.accounts.profile(user.id)
-        return self.deps.renderer.language(profile.language)
+        return self.deps.renderer.language(await self.deps.accounts.language(user.id))

@@ -196,6 +196,20 @@ class AccountService:
             card = await _card(session, employee) if employee else None
             return Profile(language=language, employee=card)
 
+    async def language(self, telegram_user_id: int) -> str | None:
+        """The language the person chose (on their employee record, else on their account).
+
+        One query: every update asks this before it answers, so it must stay cheap.
+        """
+        of_employee = select(Employee.language).where(Employee.telegram_user_id == telegram_user_id)
+        of_account = select(TelegramAccount.language).where(
+            TelegramAccount.telegram_user_id == telegram_user_id
+        )
+        query = select(of_employee.scalar_subquery(), of_account.scalar_subquery())
+        async with self._db.session() as session:
+            chosen: tuple[str | None, str | None] = tuple((await session.exec(query)).one())
+        return chosen[0] or chosen[1]
+
     async def begin_linking(self, *, telegram_user_id: int, chat_id: int) -> EmployeeCard | None:
         """Start (or restart) linking; returns the record instead when already linked."""
         now = self._clock()

@@ -11,16 +11,18 @@ from collections.abc import Awaitable
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import event, func
+from sqlalchemy.engine import Connection
 from sqlmodel import select
 from telegram import Update
 from telegram.request import RequestData
 
 from bot.app import KinerjaApp, build_application
 from bot.config import Settings
-from bot.db.models import ProcessedUpdate
+from bot.db.models import Employee, ProcessedUpdate
 from bot.db.session import Database
 from tests.conftest import FakeClock
+from tests.support import factories
 from tests.support import updates as make
 from tests.support.recording import TEST_TOKEN, RecordingRequest
 
@@ -149,3 +151,29 @@ async def test_a_replayed_update_is_answered_once_even_when_it_arrives_alongside
     async with db.session() as session:
         claimed = (await session.exec(select(func.count()).select_from(ProcessedUpdate))).one()
     assert claimed == 3
+
+
+async def test_a_bantuan_reads_the_database_once(
+    app: KinerjaApp, recorder: RecordingRequest, db: Database
+) -> None:
+    """The language of a linked employee is one query: the work per update stays small."""
+    sari = await factories.employee(db, serial=40, telegram_user_id=CHAT_A)
+    async with db.session() as session:
+        stored = await session.get(Employee, sari.id)
+        assert stored is not None
+        stored.language = "en"
+        session.add(stored)
+        await session.commit()
+    selects: list[str] = []
+
+    def count(_conn: Connection, _cursor: object, statement: str, *_: object) -> None:
+        if statement.lstrip().upper().startswith("SELECT"):
+            selects.append(statement)
+
+    event.listen(db.engine.sync_engine, "before_cursor_execute", count)
+    try:
+        await feed(app, make.message(app.bot, user_id=CHAT_A, text="/bantuan"))
+    finally:
+        event.remove(db.engine.sync_engine, "before_cursor_execute", count)
+    assert "How civil-servant performance appraisal works" in recorder.last(CHAT_A)["text"]
+    assert len(selects) == 1, selects
