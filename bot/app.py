@@ -21,7 +21,6 @@ from telegram import (
     BotCommand,
     BotCommandScopeAllGroupChats,
     BotCommandScopeDefault,
-    Update,
 )
 from telegram.constants import ParseMode
 from telegram.error import InvalidToken, TelegramError
@@ -34,6 +33,7 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
+from bot import intake
 from bot.clock import Clock, system_clock
 from bot.config import LANGUAGES, ConfigError, Settings, load_secret_key
 from bot.db.migrate import is_up_to_date
@@ -41,7 +41,7 @@ from bot.db.session import Database
 from bot.forms.engine import FormEngine
 from bot.forms.spec import Form
 from bot.guard import MessageGuard
-from bot.handlers import FORMS, register
+from bot.handlers import ALLOWED_UPDATES, FORMS, register
 from bot.handlers.context import DEPS_KEY, Context, Deps
 from bot.handlers.menu import COMMANDS
 from bot.logs import guard_logs
@@ -183,7 +183,9 @@ def build_application(
     # Every request passes the guard first: nothing goes out over Telegram's size limits.
     builder = builder.rate_limiter(cast("BaseRateLimiter[None]", MessageGuard(paced)))
     if request is not None:
-        builder = builder.request(request).get_updates_request(request)
+        builder = builder.request(request)
+    # Per-chat order, chats side by side, flood control, and a getUpdates no odd update jams.
+    intake.install(builder, settings, clock=clock, request=request)
     application = cast(KinerjaApp, builder.build())
     application.bot_data[DEPS_KEY] = build_deps(
         settings, database, clock=clock, forms=forms, renderer=renderer
@@ -237,7 +239,7 @@ async def polling(application: KinerjaApp, *, poll_timeout: int = 10) -> AsyncIt
             msg = "the application was built without an updater"
             raise RuntimeError(msg)
         await application.updater.start_polling(
-            poll_interval=0.0, timeout=poll_timeout, allowed_updates=Update.ALL_TYPES
+            poll_interval=0.0, timeout=poll_timeout, allowed_updates=list(ALLOWED_UPDATES)
         )
         yield application
     finally:
@@ -289,4 +291,4 @@ def run_polling(settings: Settings, *, role: Role = Role.ALL) -> None:
     application = build_application(settings, role=role)
     asyncio.run(check_bot_api(settings))
     log.info("Kinerja Bot starts polling %s", settings.telegram_api_base_url)
-    application.run_polling(allowed_updates=Update.ALL_TYPES)
+    application.run_polling(allowed_updates=list(ALLOWED_UPDATES))

@@ -123,6 +123,14 @@ class Settings(BaseSettings):
         default=120, ge=1, validation_alias="KINERJA_OUTBOX_LEASE_SECONDS"
     )
     tick_seconds: int = Field(default=60, ge=1, validation_alias="KINERJA_TICK_SECONDS")
+    # Incoming updates: chats handled side by side, flood control (see bot/intake).
+    concurrent_updates: int = Field(
+        default=64, ge=1, le=4096, validation_alias="KINERJA_CONCURRENT_UPDATES"
+    )
+    flood_limit: int = Field(default=20, ge=1, validation_alias="KINERJA_FLOOD_LIMIT")
+    flood_window_seconds: float = Field(
+        default=10.0, gt=0, le=3600, validation_alias="KINERJA_FLOOD_WINDOW_SECONDS"
+    )
 
     @field_validator("secret_key")
     @classmethod

@@ -62,8 +62,11 @@ def _name(text: object) -> str:
     return str(getattr(text, "template", None) or "(not a template)")
 
 
-def _length(text: str, html: bool) -> int:
-    return visible_length(text) if html else utf16_len(text)
+def _length(text: str, html: bool, limit: int) -> int:
+    """The length Telegram counts; the raw length when that already fits (cheap, and the
+    visible length is never more: tags count nothing, an entity less than its spelling)."""
+    raw = utf16_len(text)
+    return raw if not html or raw <= limit else visible_length(text)
 
 
 def _split(text: str, limit: int, html: bool) -> list[str]:
@@ -111,7 +114,7 @@ def fit(endpoint: str, data: dict[str, Any]) -> list[dict[str, Any]]:
     if key is None or not isinstance(text, str):
         return [data]
     limit = MAX_TEXT if key == "text" else MAX_CAPTION
-    length = _length(text, html)
+    length = _length(text, html, limit)
     if length <= limit:
         return [data]
     if endpoint in SPLITTABLE:

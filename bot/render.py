@@ -88,6 +88,8 @@ class Renderer:
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=False,
+            # Templates do not change while the bot runs: no stat() of the file per message.
+            auto_reload=False,
         )
         self._env.filters["tanggal"] = self._date_filter()
         # A free text shortened to N characters as Telegram counts them, ending with "…"

@@ -148,3 +148,19 @@ def test_a_weak_key_file_is_refused(tmp_path: Path) -> None:
     (tmp_path / "secret.key").write_text("changeme\n")
     with pytest.raises(ConfigError, match=r"secret\.key"):
         load_secret_key(_settings(data_dir=tmp_path))
+
+
+def test_concurrency_and_flood_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Defaults 64 at once, 20 updates in 10 s; the documented names change them."""
+    defaults = _settings()
+    assert (defaults.concurrent_updates, defaults.flood_limit) == (64, 20)
+    assert defaults.flood_window_seconds == 10
+    monkeypatch.setenv("KINERJA_CONCURRENT_UPDATES", "8")
+    monkeypatch.setenv("KINERJA_FLOOD_LIMIT", "5")
+    monkeypatch.setenv("KINERJA_FLOOD_WINDOW_SECONDS", "2.5")
+    settings = _settings()
+    assert (settings.concurrent_updates, settings.flood_limit) == (8, 5)
+    assert settings.flood_window_seconds == 2.5
+    monkeypatch.setenv("KINERJA_CONCURRENT_UPDATES", "0")
+    with pytest.raises(ValidationError):
+        _settings()

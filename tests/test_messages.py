@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from bot.messages import (
     ELLIPSIS,
+    _atoms,
     clip,
     page_of,
     shorten_html,
@@ -80,3 +83,9 @@ def test_page_of_an_empty_list_is_one_empty_page() -> None:
     """No items: page 1 of 1, nothing before or after."""
     page = page_of([], 3, 10)
     assert (page.items, page.number, page.count, page.previous, page.next) == ((), 1, 1, None, None)
+
+
+@given(st.text(alphabet="ab <>/&;#x1😀é\n", max_size=60))
+def test_visible_length_is_the_sum_over_the_atoms(source: str) -> None:
+    """Counted a run at a time, the length is the one the splitter counts atom by atom."""
+    assert visible_length(source) == sum(atom.size for atom in _atoms(source))

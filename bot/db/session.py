@@ -43,9 +43,11 @@ def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
     ``hide_parameters``: the values of a statement (names, phone numbers, what people wrote)
     appear in neither an error's text nor SQL logging; the statement itself still does.
     """
-    engine = create_async_engine(
-        async_url(url), echo=echo, pool_pre_ping=True, hide_parameters=True
-    )
+    target = async_url(url)
+    # A pooled PostgreSQL connection may have been dropped by the server: test it on checkout.
+    # A SQLite file cannot drop a connection, and the ping cost a round trip to its thread.
+    ping = make_url(target).get_backend_name() != "sqlite"
+    engine = create_async_engine(target, echo=echo, pool_pre_ping=ping, hide_parameters=True)
     if engine.dialect.name == "sqlite":
         event.listen(engine.sync_engine, "connect", _on_sqlite_connect)
     return engine

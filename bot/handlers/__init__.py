@@ -1,14 +1,18 @@
 """Telegram handlers, one module per journey, registered here in one ordered place.
 
-Groups run in order for every update:
+Groups run in order for every update (flood control and per-chat order come before, in
+:mod:`bot.intake`):
 
+- ``-4`` sends the one "too many messages" line of a flood, and nothing else
+  (:mod:`bot.handlers.flood`);
 - ``-3`` lets through only private chats with the bot (and membership changes): a group gets at
   most one line pointing to the private chat, so no journey below can speak in a group
   (:mod:`bot.handlers.privacy`);
 - ``-2`` drops replays (update ids already processed);
 - ``-1`` gives a message to the open form, if any (and stops there);
 - ``0`` holds the journeys; within a group the first matching handler wins, so the fallback
-  comes last and catches any message nothing took, so people always get a next step.
+  comes last and catches any message nothing took, so people always get a next step (but a
+  sticker, a dice or a service message such as a pin asks nothing and gets nothing).
 """
 
 from __future__ import annotations
@@ -26,12 +30,17 @@ from telegram.ext import (
 )
 
 from bot.forms.spec import Form
-from bot.handlers import errors, forms, help, language, privacy, start, updates
+from bot.handlers import errors, flood, forms, help, language, privacy, start, updates
 from bot.handlers.context import Context
 from bot.handlers.menu import JOURNEYS
 from bot.handlers.paging import PageHandler
 
-PRIVACY_GROUP, REPLAY_GROUP, FORM_GROUP, JOURNEY_GROUP = -3, -2, -1, 0
+FLOOD_GROUP, PRIVACY_GROUP, REPLAY_GROUP, FORM_GROUP, JOURNEY_GROUP = -4, -3, -2, -1, 0
+
+# The update kinds the handlers act on: Telegram need not send any other (see bot.app).
+ALLOWED_UPDATES = (Update.MESSAGE, Update.CALLBACK_QUERY, Update.MY_CHAT_MEMBER)
+# Messages that ask nothing: the fallback does not answer them.
+NOTHING_ASKED = filters.Sticker.ALL | filters.Dice.ALL | filters.StatusUpdate.ALL
 
 FORMS: tuple[Form, ...] = tuple(form for journey in JOURNEYS for form in journey.FORMS)
 ACTIONS: dict[str, forms.ActionHandler] = {
@@ -64,7 +73,8 @@ def register(application: Application[Any, Context, Any, Any, Any, Any]) -> None
     for journey in JOURNEYS:
         application.add_handlers(journey.HANDLERS, group=JOURNEY_GROUP)
     application.add_handler(
-        MessageHandler(filters.UpdateType.MESSAGE, help.fallback), group=JOURNEY_GROUP
+        MessageHandler(filters.UpdateType.MESSAGE & ~NOTHING_ASKED, help.fallback),
+        group=JOURNEY_GROUP,
     )
     commands = {
         command
@@ -75,4 +85,5 @@ def register(application: Application[Any, Context, Any, Any, Any, Any]) -> None
     }
     gate = privacy.PrivateChatGate(commands)
     application.add_handler(TypeHandler(Update, gate), group=PRIVACY_GROUP)
-    application.add_error_handler(errors.report)
+    application.add_handler(TypeHandler(Update, flood.slow_down), group=FLOOD_GROUP)
+    application.add_error_handler(errors.ErrorReporter())

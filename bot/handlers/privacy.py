@@ -5,7 +5,9 @@ colleagues, the ratee among them. So every command, form and button works only i
 chat with the bot, and this gate, registered before everything else, enforces it for every
 update, so no journey can forget it:
 
-- a private chat with the bot (a message, an edit or a button press there) passes;
+- a private chat with the bot (a message or a button press there) passes; an edit of a
+  message already sent does not: it is no new request (Telegram resends the whole message,
+  a command included), so it is ignored everywhere;
 - ``my_chat_member`` passes wherever it comes from (the bot was blocked, or added to a group);
   the membership handler decides what it means;
 - a command addressed to this bot in a group gets at most one short line with one URL button
@@ -39,11 +41,11 @@ GROUP_WINDOW = timedelta(minutes=1)
 
 
 def in_private_chat(update: Update) -> bool:
-    """A message, edit or button press in the sender's own private chat with the bot."""
+    """A new message or a button press in the sender's own private chat with the bot."""
     chat, user = update.effective_chat, update.effective_user
     if chat is None or user is None or chat.type != ChatType.PRIVATE or chat.id != user.id:
         return False
-    return any((update.message, update.edited_message, update.callback_query))
+    return any((update.message, update.callback_query))
 
 
 def deep_link(username: str) -> str:

@@ -7,6 +7,7 @@ import json
 import time
 from collections.abc import Callable
 from types import TracebackType
+from typing import Any
 
 from aiohttp import web
 
@@ -201,6 +202,15 @@ class Sandbox:
             times=times,
             chat_id=chat_id,
         )
+
+    def inject_update(self, kind: str, payload: Any) -> int:
+        """Queue an update of any ``kind`` with ``payload`` exactly as given; return its id.
+
+        Nothing is checked or completed: for update kinds the simulated people cannot produce
+        (reactions, polls, channel posts, kinds newer than the bot's library) and for
+        malformed payloads. ``allowed_updates`` applies as to any update.
+        """
+        return self.state.queue.push(kind, payload)
 
     async def wait_consumed(
         self,

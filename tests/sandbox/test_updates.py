@@ -224,3 +224,16 @@ async def test_group_members_post_files_and_add_the_bot(sandbox: Sandbox, bot: B
     assert document.message.document is not None
     assert document.message.document.file_name == "laporan.pdf"
     assert document.message.chat.type == "supergroup"
+
+
+async def test_any_update_can_be_injected_as_given(sandbox: Sandbox, api: ApiCall) -> None:
+    """inject_update queues an update of any kind, payload unchecked (new or malformed ones)."""
+    first = sandbox.inject_update("future_kind", {"anything": [1, 2]})
+    second = sandbox.inject_update("message", {"message_id": 7})  # no date, no chat
+    third = sandbox.inject_update("message_reaction", {"chat": {"id": 5, "type": "private"}})
+    result = (await api("getUpdates", allowed_updates=["message", "future_kind"])).json()["result"]
+    assert result == [
+        {"update_id": first, "future_kind": {"anything": [1, 2]}},
+        {"update_id": second, "message": {"message_id": 7}},
+    ]
+    assert third == second + 1  # numbered, then dropped by allowed_updates like any update

@@ -1,0 +1,58 @@
+"""How updates come in: read safely, judged for floods, run per chat in order, chats side by side.
+
+:func:`install` puts the pieces into an ``ApplicationBuilder``; :func:`flood_gate_of` gives
+monitoring the flood counters of a running application.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from telegram.ext import Application, ApplicationBuilder
+from telegram.request import BaseRequest, HTTPXRequest
+
+from bot.clock import Clock
+from bot.config import Settings
+from bot.intake.flood import FloodGate, Verdict
+from bot.intake.processor import ChatOrderedProcessor, chat_key
+from bot.intake.reading import UpdateReader
+
+__all__ = [
+    "ChatOrderedProcessor",
+    "FloodGate",
+    "UpdateReader",
+    "Verdict",
+    "chat_key",
+    "flood_gate_of",
+    "install",
+]
+
+
+def install(
+    builder: ApplicationBuilder[Any, Any, Any, Any, Any, Any],
+    settings: Settings,
+    *,
+    clock: Clock,
+    request: BaseRequest | None = None,
+) -> ChatOrderedProcessor:
+    """Give ``builder`` the per-chat processor with flood control and the safe update reader.
+
+    ``request`` is the HTTP layer getUpdates would use (PTB's default when None).
+    """
+    gate = FloodGate(
+        limit=settings.flood_limit,
+        window=timedelta(seconds=settings.flood_window_seconds),
+        clock=clock,
+    )
+    processor = ChatOrderedProcessor(settings.concurrent_updates, flood=gate)
+    builder.concurrent_updates(processor)
+    # PTB's own default for getUpdates: one connection, its default timeouts.
+    builder.get_updates_request(UpdateReader(request or HTTPXRequest(connection_pool_size=1)))
+    return processor
+
+
+def flood_gate_of(application: Application[Any, Any, Any, Any, Any, Any]) -> FloodGate | None:
+    """The flood counters (``dropped``, ``episodes``) of an application built by ``bot.app``."""
+    processor = application.update_processor
+    return processor.flood if isinstance(processor, ChatOrderedProcessor) else None
