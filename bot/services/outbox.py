@@ -28,7 +28,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import and_, or_, update
+from sqlalchemy import and_, func, or_, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import col, select
@@ -40,6 +40,7 @@ from bot.services.env import ServiceEnv
 from bot.services.phases import WorkCalendar
 from bot.services.reachability import (
     blocked_chats,
+    count_unreachable,
     employee_of_chat,
     mark_reachable,
     mark_unreachable,
@@ -90,6 +91,20 @@ class Notification:
     priority: int = PROMPT
     not_before: datetime | None = None
     buttons: Sequence[Sequence[Button]] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Backlog:
+    """What waits in the outbox: how many rows, and since when the longest-waiting due one.
+
+    ``due_since`` counts from the moment a row could first have been sent: its ``not_before``,
+    and for a broadcast also the start of the current working hours (broadcasts wait outside
+    them by design). None when nothing is due now.
+    """
+
+    depth: int
+    due_since: datetime | None
+    unreachable: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -239,14 +254,9 @@ class OutboxService:
         lease) are due again. Outside working time only replies and prompts are due.
         """
         now = self._env.clock()
-        lease = timedelta(seconds=self._env.settings.outbox_lease_seconds)
-        due = or_(
-            and_(col(Outbox.status) == OutboxStatus.PENDING, col(Outbox.not_before) <= now),
-            and_(col(Outbox.status) == OutboxStatus.SENDING, col(Outbox.claimed_at) < now - lease),
+        candidates = (
+            select(Outbox.id).where(self._due(now)).order_by(col(Outbox.priority), col(Outbox.id))
         )
-        if not self.calendar.is_working_time(now):
-            due = and_(due, col(Outbox.priority) < BROADCAST)
-        candidates = select(Outbox.id).where(due).order_by(col(Outbox.priority), col(Outbox.id))
         candidates = candidates.limit(limit)
         if self._env.db.dialect == "postgresql":
             candidates = candidates.with_for_update(skip_locked=True)
@@ -271,6 +281,32 @@ class OutboxService:
                     .values(status=OutboxStatus.UNREACHABLE, last_error="unreachable")
                 )
         return [_item(row) for row in rows if row[1] not in blocked]
+
+    def _due(self, now: datetime) -> Any:
+        """Rows the sender may claim at ``now`` (a SENDING row past its lease is due again)."""
+        lease = timedelta(seconds=self._env.settings.outbox_lease_seconds)
+        due = or_(
+            and_(col(Outbox.status) == OutboxStatus.PENDING, col(Outbox.not_before) <= now),
+            and_(col(Outbox.status) == OutboxStatus.SENDING, col(Outbox.claimed_at) < now - lease),
+        )
+        if not self.calendar.is_working_time(now):
+            due = and_(due, col(Outbox.priority) < BROADCAST)
+        return due
+
+    async def backlog(self) -> Backlog:
+        """The outbox's depth and how late it runs, and how many people cannot be reached."""
+        now = self._env.clock()
+        waiting = col(Outbox.status).in_([OutboxStatus.PENDING, OutboxStatus.SENDING])
+        oldest = select(func.min(Outbox.not_before)).where(self._due(now))
+        async with self._env.db.session() as session:
+            depth = (await session.exec(select(func.count()).where(waiting))).one()
+            urgent = (await session.exec(oldest.where(col(Outbox.priority) < BROADCAST))).one()
+            broadcast = (await session.exec(oldest.where(col(Outbox.priority) >= BROADCAST))).one()
+            unreachable = await count_unreachable(session)
+        if broadcast is not None:  # claimable only since today's working hours began
+            broadcast = max(broadcast, self.calendar.start_of(self.calendar.local_day(now)))
+        since = [moment for moment in (urgent, broadcast) if moment is not None]
+        return Backlog(depth=depth, due_since=min(since, default=None), unreachable=unreachable)
 
     async def sent(self, item_id: int) -> None:
         """The message reached Telegram; the row's after-send hook runs in the same transaction."""
