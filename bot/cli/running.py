@@ -14,14 +14,26 @@ from bot.config import ConfigError
 
 
 @main.command()
-def run() -> None:
-    """Start the bot for real: long polling with TELEGRAM_BOT_TOKEN."""
-    from bot.app import run_polling
+@click.option(
+    "--webhook",
+    "webhook_url",
+    metavar="URL",
+    help="Receive updates at this https URL instead of polling (or set KINERJA_WEBHOOK_URL); "
+    "needs KINERJA_WEBHOOK_SECRET.",
+)
+def run(webhook_url: str | None) -> None:
+    """Start the bot for real with TELEGRAM_BOT_TOKEN: long polling, or a webhook."""
+    from bot.app import run_polling, run_webhook
 
     settings = settings_or_exit()
+    if webhook_url:
+        settings = settings.model_copy(update={"webhook_url": webhook_url})
     try:
         settings.require_token()
-        run_polling(settings)
+        if settings.webhook_url:
+            run_webhook(settings)
+        else:
+            run_polling(settings)
     except ConfigError as exc:  # also a Bot API that refuses the token: one line, no traceback
         raise click.ClickException(str(exc)) from None
 

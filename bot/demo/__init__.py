@@ -84,6 +84,7 @@ def _settings(output: Path, sandbox: Sandbox, language: str) -> Settings:
         outbox_max_attempts=5,
         outbox_lease_seconds=120,
         tick_seconds=60,
+        http_listen="127.0.0.1:0",  # any free port: the demo never takes a running bot's
     )
 
 
