@@ -132,7 +132,8 @@ class KinerjaApp(Application[Any, Context, Any, Any, Any, Any]):
             metrics_of(self).update_handled(update_kind(update), time.perf_counter() - started)
 
     async def shutdown(self) -> None:
-        """Stop PTB, then close the database pool."""
+        """Stop serving HTTP (if start never ran) and PTB, then close the database pool."""
+        await self.http.stop()
         await super().shutdown()
         database: Database = self.bot_data[DATABASE_KEY]
         await database.dispose()
@@ -316,7 +317,7 @@ async def webhook(application: KinerjaApp) -> AsyncIterator[KinerjaApp]:
         except TelegramError as exc:
             msg = f"Telegram refused the webhook {url} ({_reason(exc)}): check KINERJA_WEBHOOK_URL"
             raise BotApiError(msg) from None
-        log.info("Kinerja Bot receives updates at %s (HTTP on %s)", url, application.http.url)
+        log.info("Kinerja Bot receives updates at %s", url)
         yield application
     finally:
         if application.running:
@@ -365,7 +366,15 @@ def run_polling(settings: Settings) -> None:
     application = build_application(settings)
     asyncio.run(check_bot_api(settings))
     log.info("Kinerja Bot starts polling %s", settings.telegram_api_base_url)
+    # PTB starts polling before it calls ``start``; a port in use found only then would stop
+    # the bot after it had taken (and, stopping, confirmed) updates it never handled.
+    application.post_init = _listen
     application.run_polling(allowed_updates=Update.ALL_TYPES)
+
+
+async def _listen(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """Bind the HTTP server before the first getUpdates (``post_init`` of ``run_polling``)."""
+    await cast(KinerjaApp, application).http.start()
 
 
 def run_webhook(settings: Settings) -> None:

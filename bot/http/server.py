@@ -7,6 +7,7 @@ chooses a free port, which :attr:`HttpServer.port` tells once started (tests, th
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterable
 
 from aiohttp import web
@@ -19,6 +20,8 @@ from bot.http.prometheus import PrometheusView
 from bot.http.webhook import AnyApplication, WebhookReceiver
 from bot.metrics import Metrics
 from bot.services.outbox import OutboxService
+
+log = logging.getLogger(__name__)
 
 SHUTDOWN_TIMEOUT = 5.0  # seconds open requests get to finish when the bot stops
 
@@ -69,6 +72,7 @@ class HttpServer:
             raise ConfigError(msg) from None
         self._runner = runner
         self._port = int(runner.addresses[0][1])
+        log.info("HTTP server on %s (/healthz, /metrics)", self.url)
 
     async def stop(self) -> None:
         """Stop serving (requests in progress get a few seconds to finish)."""
