@@ -7,6 +7,11 @@ ledger records an update only once a handler runs). A good one is parsed into an
 put on the application's update queue, exactly where long polling puts what it fetches; the
 answer (200) does not wait for the handlers. While the application is not running the answer is
 503, and Telegram delivers the update again later.
+
+An update with an id that python-telegram-bot cannot read (malformed, or a newer Bot API shape
+the library refuses) is answered 200 and dropped, with its id, kinds and the error type logged:
+any other answer makes Telegram post it again and again. A body that is no update at all
+(not JSON, or without an ``update_id``) is 400.
 """
 
 from __future__ import annotations
@@ -49,12 +54,23 @@ class WebhookReceiver:
             return web.Response(status=503)
         try:
             data = await request.json()
-            update = Update.de_json(data, self.application.bot) if isinstance(data, dict) else None
-        except (ValueError, TypeError, KeyError, AttributeError):
-            update = None
-        if not isinstance(update, Update):
+        except ValueError:
+            data = None
+        update_id = data.get("update_id") if isinstance(data, dict) else None
+        if not isinstance(data, dict) or not isinstance(update_id, int):
             log.warning("webhook: a request with the right secret was no update (400)")
             return web.Response(status=400)
         self.metrics.update_received()
+        try:
+            update = Update.de_json(data, self.application.bot)
+        except Exception as exc:  # whatever the library raises: the update is not readable
+            kinds = sorted(key for key in data if key != "update_id")
+            log.warning(
+                "webhook: update %s (%s) cannot be read (%s): acknowledged and skipped",
+                update_id,
+                ", ".join(kinds) or "empty",
+                type(exc).__name__,
+            )
+            return web.Response()
         await self.application.update_queue.put(update)
         return web.Response()

@@ -172,3 +172,30 @@ async def test_kinerja_run_with_a_webhook_serves_until_terminated(
     assert hooked_sandbox.calls_to("getUpdates") == []
     assert E2E_TOKEN not in output.decode()
     assert WEBHOOK_SECRET not in output.decode()
+
+
+async def test_an_update_the_bot_cannot_read_is_acknowledged_and_not_handled(
+    hooked_sandbox: Sandbox, hook_settings: Settings, db: Database
+) -> None:
+    """Right secret, an update PTB cannot read (a newer Bot API shape, say): 200, so Telegram
+    does not post it again and again; nothing is handled. A body that is no update is 400."""
+    hooked_sandbox.user(9304, "Sari", started=True)
+    application = build_application(hook_settings, db=Database(hook_settings.resolved_database_url))
+    headers = {SECRET_HEADER: WEBHOOK_SECRET}
+    async with webhook(application) as app:
+        url = f"{app.http.url}/telegram"
+        unreadable = {"update_id": 880_011, "message": {"text": "/bantuan"}}
+        acknowledged = await post_json(url, unreadable, headers)
+        no_update = await post_json(url, ["not", "an", "update"], headers)
+        genuine = make.message(app.bot, user_id=9304, text="/bantuan", update_id=880_012)
+        accepted = await post_json(url, genuine.to_dict(), headers)
+        for _ in range(150):
+            if hooked_sandbox.calls_to("sendMessage"):
+                break
+            await asyncio.sleep(0.1)
+        samples = await scrape(app.http.url)
+    assert (acknowledged, no_update, accepted) == (200, 400, 200)
+    assert not await _processed(db, 880_011)
+    assert await _processed(db, 880_012)
+    assert [call.params["chat_id"] for call in hooked_sandbox.calls_to("sendMessage")] == [9304]
+    assert samples['kinerja_updates_total{kind="message"}'] == 1.0
