@@ -123,6 +123,7 @@ def settings_for(folder: Path, sandbox: Sandbox, rate: float, url: str | None = 
         work_days=(1, 2, 3, 4, 5, 6, 7),
         public_holidays=False,
         send_rate=rate,
+        http_listen="127.0.0.1:0",
     )
 
 

@@ -10,7 +10,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import signal
 import socket
+import time
 from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 from datetime import timedelta
@@ -31,7 +33,7 @@ from telegram.ext import (
     ContextTypes,
     Defaults,
 )
-from telegram.request import BaseRequest
+from telegram.request import BaseRequest, HTTPXRequest
 
 from bot import intake
 from bot.clock import Clock, system_clock
@@ -44,7 +46,9 @@ from bot.guard import MessageGuard
 from bot.handlers import ALLOWED_UPDATES, FORMS, register
 from bot.handlers.context import DEPS_KEY, Context, Deps
 from bot.handlers.menu import COMMANDS
+from bot.http.server import HttpServer, build_server
 from bot.logs import guard_logs
+from bot.metrics import METRICS_KEY, MeteredRequest, Metrics, metrics_of, update_kind
 from bot.notify.pacing import PacedRateLimiter, Pacer
 from bot.notify.scheduler import SCHEDULER_KEY, Scheduler, scheduler_of
 from bot.render import Renderer
@@ -68,6 +72,7 @@ OUTBOX_INTERVAL = timedelta(seconds=1)
 WORKER_NAME = f"{socket.gethostname()}:{os.getpid()}"
 DATABASE_KEY = "database"
 ROLE_KEY = "role"
+HTTP_KEY = "http"
 
 
 class SchemaOutdatedError(RuntimeError):
@@ -94,7 +99,13 @@ class KinerjaApp(Application[Any, Context, Any, Any, Any, Any]):
         deps: Deps = self.bot_data[DEPS_KEY]
         env = ServiceEnv(db=database, clock=deps.clock, settings=deps.settings)
         self.bot_data[SCHEDULER_KEY] = Scheduler(
-            self, env, deps.outbox, deps.renderer, worker=WORKER_NAME, sends=role.drains_outbox
+            self,
+            env,
+            deps.outbox,
+            deps.renderer,
+            worker=WORKER_NAME,
+            sends=role.drains_outbox,
+            metrics=metrics_of(self),
         )
         if self.job_queue is not None:
             if role.takes_updates:
@@ -104,8 +115,37 @@ class KinerjaApp(Application[Any, Context, Any, Any, Any, Any]):
             if role.drains_outbox:
                 self.job_queue.run_repeating(_drain_outbox, interval=OUTBOX_INTERVAL, first=1)
 
+    @property
+    def http(self) -> HttpServer:
+        """The bot's HTTP server (health, metrics, webhook); ``http.port`` once started."""
+        return cast(HttpServer, self.bot_data[HTTP_KEY])
+
+    async def start(self) -> None:
+        """Serve HTTP (health, metrics, the webhook), then start PTB's update processing."""
+        await self.http.start()
+        metrics_of(self).started()
+        try:
+            await super().start()
+        except BaseException:
+            await self.http.stop()
+            raise
+
+    async def stop(self) -> None:
+        """Stop receiving over HTTP first, then let PTB finish the queued updates and stop."""
+        await self.http.stop()
+        await super().stop()
+
+    async def process_update(self, update: object) -> None:
+        """Handle one update, counting it by kind and timing its handlers (``/metrics``)."""
+        started = time.perf_counter()
+        try:
+            await super().process_update(update)
+        finally:
+            metrics_of(self).update_handled(update_kind(update), time.perf_counter() - started)
+
     async def shutdown(self) -> None:
-        """Stop PTB, then close the database pool."""
+        """Stop serving HTTP (if start never ran) and PTB, then close the database pool."""
+        await self.http.stop()
         await super().shutdown()
         database: Database = self.bot_data[DATABASE_KEY]
         await database.dispose()
@@ -165,7 +205,10 @@ def build_application(
     """
     token = settings.require_token()
     guard_logs(token)  # before PTB logs its Bot API URL, which holds the token
+    # An outbox worker serves /healthz and /metrics but never the webhook: updates go elsewhere.
+    webhook = settings.require_webhook() if settings.webhook_url and role.takes_updates else None
     database = db or Database(settings.resolved_database_url)
+    metrics = Metrics(clock)
     builder = (
         ApplicationBuilder()
         .token(token)
@@ -182,18 +225,44 @@ def build_application(
         paced = PacedRateLimiter(pacer)
     # Every request passes the guard first: nothing goes out over Telegram's size limits.
     builder = builder.rate_limiter(cast("BaseRateLimiter[None]", MessageGuard(paced)))
-    if request is not None:
-        builder = builder.request(request)
+    # The Bot API calls pass through the metrics (sends, 429s, long polls); PTB's own defaults
+    # when no request object is given.
+    calls = request or HTTPXRequest(connection_pool_size=256)
+    polls = request or HTTPXRequest(connection_pool_size=1)
+    builder = builder.request(MeteredRequest(calls, metrics))
     # Per-chat order, chats side by side, flood control, and a getUpdates no odd update jams.
-    intake.install(builder, settings, clock=clock, request=request)
-    application = cast(KinerjaApp, builder.build())
-    application.bot_data[DEPS_KEY] = build_deps(
-        settings, database, clock=clock, forms=forms, renderer=renderer
+    intake.install(
+        builder,
+        settings,
+        clock=clock,
+        request=MeteredRequest(polls, metrics),
+        on_drop=metrics.flood_drop,
     )
+    application = cast(KinerjaApp, builder.build())
+    deps = build_deps(settings, database, clock=clock, forms=forms, renderer=renderer)
+    application.bot_data[DEPS_KEY] = deps
     application.bot_data[DATABASE_KEY] = database
     application.bot_data[ROLE_KEY] = role
+    application.bot_data[METRICS_KEY] = metrics
+    application.bot_data[HTTP_KEY] = build_server(
+        address=settings.http_address,
+        application=application,
+        database=database,
+        outbox=deps.outbox,
+        metrics=metrics,
+        clock=clock,
+        tick_seconds=settings.tick_seconds,
+        webhook=webhook,
+        ticking=lambda: _tick_scheduled(application),
+    )
     register(application)
     return application
+
+
+def _tick_scheduled(application: KinerjaApp) -> bool:
+    """Whether the scheduler's tick is a job of this application (its health depends on it)."""
+    jobs = application.job_queue
+    return jobs is not None and bool(jobs.get_jobs_by_name(_tick_scheduler.__name__))
 
 
 async def _set_commands(application: KinerjaApp) -> None:
@@ -250,6 +319,35 @@ async def polling(application: KinerjaApp, *, poll_timeout: int = 10) -> AsyncIt
         await application.shutdown()
 
 
+@asynccontextmanager
+async def webhook(application: KinerjaApp) -> AsyncIterator[KinerjaApp]:
+    """Run the application in webhook mode inside an already running event loop.
+
+    The HTTP server starts with the application and receives the updates; then the webhook
+    (KINERJA_WEBHOOK_URL, with KINERJA_WEBHOOK_SECRET) is registered with Telegram. It stays
+    registered when the bot stops: Telegram keeps the updates until the bot is back.
+    """
+    deps: Deps = application.bot_data[DEPS_KEY]
+    hook = deps.settings.require_webhook()
+    await application.initialize()
+    try:
+        await application.start()
+        url = hook.public_url(application.http.port)
+        try:
+            await application.bot.set_webhook(
+                url, secret_token=hook.secret, allowed_updates=list(ALLOWED_UPDATES)
+            )
+        except TelegramError as exc:
+            msg = f"Telegram refused the webhook {url} ({_reason(exc)}): check KINERJA_WEBHOOK_URL"
+            raise BotApiError(msg) from None
+        log.info("Kinerja Bot receives updates at %s", url)
+        yield application
+    finally:
+        if application.running:
+            await application.stop()
+        await application.shutdown()
+
+
 class BotApiError(ConfigError):
     """The Bot API at the configured URL refused the token or cannot be reached."""
 
@@ -291,4 +389,29 @@ def run_polling(settings: Settings, *, role: Role = Role.ALL) -> None:
     application = build_application(settings, role=role)
     asyncio.run(check_bot_api(settings))
     log.info("Kinerja Bot starts polling %s", settings.telegram_api_base_url)
+    # PTB starts polling before it calls ``start``; a port in use found only then would stop
+    # the bot after it had taken (and, stopping, confirmed) updates it never handled.
+    application.post_init = _listen
     application.run_polling(allowed_updates=list(ALLOWED_UPDATES))
+
+
+async def _listen(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """Bind the HTTP server before the first getUpdates (``post_init`` of ``run_polling``)."""
+    await cast(KinerjaApp, application).http.start()
+
+
+def run_webhook(settings: Settings, *, role: Role = Role.ALL) -> None:
+    """Check the Bot API, then receive updates over the webhook until Ctrl-C or SIGTERM."""
+    # Refuses a missing secret or a bad URL first.
+    application = build_application(settings, role=role)
+    asyncio.run(_serve_webhook(settings, application))
+
+
+async def _serve_webhook(settings: Settings, application: KinerjaApp) -> None:
+    await check_bot_api(settings)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for stop_signal in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(stop_signal, stop.set)
+    async with webhook(application):
+        await stop.wait()

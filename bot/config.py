@@ -11,9 +11,12 @@ import os
 import re
 import secrets
 import tempfile
+from dataclasses import dataclass
 from datetime import date
+from ipaddress import ip_address
 from pathlib import Path
 from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit, urlunsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, field_validator
@@ -50,6 +53,91 @@ def secret_key_problem(value: str) -> str | None:
 
 class ConfigError(RuntimeError):
     """A setting is missing or unusable; the message says which and what to do."""
+
+
+# Telegram accepts only these characters in a webhook's secret token (1 to 256 of them).
+_WEBHOOK_SECRET_SHAPE = re.compile(r"[A-Za-z0-9_-]{1,256}")
+# How to make one (a command line, not a password):
+_HOW_TO_MAKE_A_SECRET = "`python -c 'import secrets; print(secrets.token_urlsafe(32))'`"  # noqa: S105
+_LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
+# The ports Telegram sends webhook requests to (None: the scheme's default).
+TELEGRAM_WEBHOOK_PORTS = frozenset({None, 443, 80, 88, 8443})
+# Paths the bot's HTTP server serves itself: a webhook URL may not take them.
+RESERVED_PATHS = frozenset({"/healthz", "/metrics"})
+
+
+def _is_loopback(host: str) -> bool:
+    if host in _LOCAL_HOSTS:
+        return True
+    try:
+        return ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+@dataclass(frozen=True, slots=True)
+class Webhook:
+    """Where Telegram sends updates in webhook mode, and the secret it sends with each."""
+
+    url: str
+    secret: str
+
+    @property
+    def path(self) -> str:
+        """The path the bot's HTTP server receives updates on: the URL's own path."""
+        return urlsplit(self.url).path or "/"
+
+    def public_url(self, bound_port: int) -> str:
+        """The URL to register; on a loopback host, port 0 means the port the server bound.
+
+        (Local runs and tests listen on an ephemeral port, ``KINERJA_HTTP_LISTEN=127.0.0.1:0``,
+        and learn it only once the server is up.)
+        """
+        parts = urlsplit(self.url)
+        if parts.port != 0 or parts.hostname is None or not _is_loopback(parts.hostname):
+            return self.url
+        host = f"[{parts.hostname}]" if ":" in parts.hostname else parts.hostname
+        return urlunsplit(parts._replace(netloc=f"{host}:{bound_port}"))
+
+
+def _webhook_url_problem(url: str) -> str | None:
+    """Why ``url`` cannot be the webhook, or None."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        return "is not a URL"
+    host = parts.hostname
+    if parts.scheme not in ("https", "http") or not host:
+        return "is not an https:// URL"
+    local = _is_loopback(host)
+    problems = (
+        (
+            parts.scheme == "http" and not local,
+            "must be https:// (Telegram sends updates only over TLS; plain http:// is allowed "
+            "for 127.0.0.1 and localhost, for local runs and tests)",
+        ),
+        (
+            not local and port not in TELEGRAM_WEBHOOK_PORTS,
+            "must use a port Telegram posts to: 443 (the default), 80, 88 or 8443",
+        ),
+        (
+            (parts.path or "/") in RESERVED_PATHS,
+            f"may not use the path {parts.path}, which the bot serves itself",
+        ),
+        (bool(parts.query or parts.fragment), "may not have a query or a fragment"),
+    )
+    return next((problem for found, problem in problems if found), None)
+
+
+def listen_address(value: str) -> tuple[str, int]:
+    """'127.0.0.1:8080' as ('127.0.0.1', 8080); '[::1]:8080' as ('::1', 8080)."""
+    host, colon, port = value.strip().rpartition(":")
+    host = host.removeprefix("[").removesuffix("]")
+    if not colon or not host or not port.isdigit() or int(port) > 65535:
+        msg = f"KINERJA_HTTP_LISTEN {value!r} is not HOST:PORT, like 127.0.0.1:8080"
+        raise ValueError(msg)
+    return host, int(port)
 
 
 def is_placeholder_token(token: str) -> bool:
@@ -131,6 +219,13 @@ class Settings(BaseSettings):
     flood_window_seconds: float = Field(
         default=10.0, gt=0, le=3600, validation_alias="KINERJA_FLOOD_WINDOW_SECONDS"
     )
+    # The bot's HTTP server (health, metrics, the webhook) and webhook mode: see bot/http.
+    http_listen: str = Field(default="127.0.0.1:8080", validation_alias="KINERJA_HTTP_LISTEN")
+    webhook_url: str | None = Field(default=None, validation_alias="KINERJA_WEBHOOK_URL")
+    webhook_secret: SecretStr | None = Field(
+        default=None, validation_alias="KINERJA_WEBHOOK_SECRET"
+    )
+
 
     @field_validator("secret_key")
     @classmethod
@@ -145,6 +240,29 @@ class Settings(BaseSettings):
                 f"or remove the line and the bot keeps one in <data folder>/{SECRET_KEY_FILE}."
             )
             raise ValueError(msg)
+        return value
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _refuse_weak_webhook_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None:
+            return None
+        secret = value.get_secret_value()
+        problem = secret_key_problem(secret)
+        if problem is None and not _WEBHOOK_SECRET_SHAPE.fullmatch(secret):
+            problem = "has characters Telegram does not allow (only A-Z, a-z, 0-9, _ and -)"
+        if problem is not None:
+            msg = (
+                f"KINERJA_WEBHOOK_SECRET {problem}. Put a long random value there, for "
+                f"example the output of {_HOW_TO_MAKE_A_SECRET}"
+            )
+            raise ValueError(msg)
+        return value
+
+    @field_validator("http_listen")
+    @classmethod
+    def _listen_shape(cls, value: str) -> str:
+        listen_address(value)
         return value
 
     @field_validator("timezone")
@@ -218,6 +336,30 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite+aiosqlite:///{self.data_dir / 'kinerja.db'}"
+
+    @property
+    def http_address(self) -> tuple[str, int]:
+        """Host and port of the bot's HTTP server (port 0: any free port)."""
+        return listen_address(self.http_listen)
+
+    def require_webhook(self) -> Webhook:
+        """The webhook (URL and secret), or a ConfigError saying what is missing or wrong."""
+        url = (self.webhook_url or "").strip()
+        if not url:
+            msg = "KINERJA_WEBHOOK_URL is not set (or pass `kinerja run --webhook URL`)"
+            raise ConfigError(msg)
+        problem = _webhook_url_problem(url)
+        if problem is not None:
+            msg = f"the webhook URL {url!r} {problem}"
+            raise ConfigError(msg)
+        if self.webhook_secret is None:
+            msg = (
+                "KINERJA_WEBHOOK_SECRET is not set: webhook mode needs it, so that only Telegram "
+                f"can send the bot updates. Put a long random value there, for example the output "
+                f"of {_HOW_TO_MAKE_A_SECRET}"
+            )
+            raise ConfigError(msg)
+        return Webhook(url=url, secret=self.webhook_secret.get_secret_value())
 
     def require_token(self) -> str:
         """The bot token, or a ConfigError telling the operator how to get one.

@@ -170,6 +170,7 @@ def settings(db_url: str, tmp_path: Path) -> Settings:
         telegram_bot_token=TEST_TOKEN,
         database_url=db_url,
         data_dir=tmp_path,
+        http_listen="127.0.0.1:0",  # tests run side by side: any free port
     )
 
 
@@ -211,6 +212,7 @@ def e2e_settings(sandbox: Sandbox, db_url: str, tmp_path: Path) -> Settings:
         data_dir=tmp_path,
         telegram_api_base_url=sandbox.base_url,
         telegram_file_base_url=sandbox.base_file_url,
+        http_listen="127.0.0.1:0",
     )
 
 

@@ -164,3 +164,72 @@ def test_concurrency_and_flood_settings(monkeypatch: pytest.MonkeyPatch) -> None
     monkeypatch.setenv("KINERJA_CONCURRENT_UPDATES", "0")
     with pytest.raises(ValidationError):
         _settings()
+WEBHOOK_SECRET = "Wv3h-Kq8_xT2mZ9pL5rN7cB4jF1dS0gYaU6eR"
+
+
+@pytest.mark.parametrize(
+    ("url", "registered", "path"),
+    [
+        ("https://kinerja.meranginkab.go.id/telegram", None, "/telegram"),
+        ("https://kinerja.meranginkab.go.id:8443", None, "/"),
+        ("http://127.0.0.1:0/hook", "http://127.0.0.1:8123/hook", "/hook"),
+        ("http://localhost:0/", "http://localhost:8123/", "/"),
+        ("http://[::1]:0/hook", "http://[::1]:8123/hook", "/hook"),
+        ("http://127.0.0.1:9000/hook", None, "/hook"),
+    ],
+)
+def test_a_webhook_url_is_https_or_local(url: str, registered: str | None, path: str) -> None:
+    """https anywhere, http on loopback only; port 0 there is the port the server bound."""
+    hook = _settings(webhook_url=url, webhook_secret=WEBHOOK_SECRET).require_webhook()
+    assert hook.path == path
+    assert hook.public_url(8123) == (registered or url)
+    assert hook.secret == WEBHOOK_SECRET
+
+
+@pytest.mark.parametrize(
+    ("url", "says"),
+    [
+        ("http://kinerja.meranginkab.go.id/telegram", "must be https://"),
+        ("ftp://kinerja.meranginkab.go.id/telegram", "is not an https:// URL"),
+        ("kinerja.meranginkab.go.id/telegram", "is not an https:// URL"),
+        ("https://kinerja.meranginkab.go.id/metrics", "may not use the path /metrics"),
+        ("https://kinerja.meranginkab.go.id:8080/telegram", "port Telegram posts to"),
+        ("https://kinerja.meranginkab.go.id/t?x=1", "may not have a query"),
+        ("https://kinerja.meranginkab.go.id:http/t", "is not a URL"),
+    ],
+)
+def test_an_unusable_webhook_url_is_refused(url: str, says: str) -> None:
+    """The reason, in one line, before anything starts."""
+    settings = _settings(webhook_url=url, webhook_secret=WEBHOOK_SECRET)
+    with pytest.raises(ConfigError, match=says):
+        settings.require_webhook()
+
+
+def test_the_webhook_secret_is_secret_in_representations() -> None:
+    """Like the token, the webhook secret never appears when settings are printed."""
+    settings = _settings(webhook_secret=WEBHOOK_SECRET)
+    assert WEBHOOK_SECRET not in repr(settings)
+    assert WEBHOOK_SECRET not in str(settings.model_dump())
+
+
+@pytest.mark.parametrize(
+    ("listen", "address"),
+    [
+        ("127.0.0.1:8080", ("127.0.0.1", 8080)),
+        ("[::1]:0", ("::1", 0)),
+        ("10.8.0.2:80", ("10.8.0.2", 80)),
+    ],
+)
+def test_the_http_listen_address(listen: str, address: tuple[str, int]) -> None:
+    """HOST:PORT, IPv6 in brackets; 127.0.0.1:8080 by default."""
+    assert _settings(http_listen=listen).http_address == address
+    assert _settings().http_address == ("127.0.0.1", 8080)
+
+
+@pytest.mark.parametrize(
+    "listen", ["8080", "localhost", "127.0.0.1:http", "127.0.0.1:70000", ":80"]
+)
+def test_an_unusable_listen_address_is_refused(listen: str) -> None:
+    """Not HOST:PORT: refused when the settings load."""
+    with pytest.raises(ValidationError, match="KINERJA_HTTP_LISTEN"):
+        _settings(http_listen=listen)

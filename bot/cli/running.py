@@ -26,16 +26,27 @@ from bot.roles import Role
         "and set KINERJA_SENDERS to the number of `kinerja run` processes)."
     ),
 )
-def run(role: str) -> None:
-    """Start the bot for real: long polling with TELEGRAM_BOT_TOKEN."""
-    from bot.app import run_polling
+@click.option(
+    "--webhook",
+    "webhook_url",
+    metavar="URL",
+    help="Receive updates at this https URL instead of polling (or set KINERJA_WEBHOOK_URL); "
+    "needs KINERJA_WEBHOOK_SECRET.",
+)
+def run(role: str, webhook_url: str | None) -> None:
+    """Start the bot for real with TELEGRAM_BOT_TOKEN: long polling, or a webhook."""
+    from bot.app import run_polling, run_webhook
     from bot.worker import run_outbox_worker
 
     settings = settings_or_exit()
+    if webhook_url:
+        settings = settings.model_copy(update={"webhook_url": webhook_url})
     try:
         settings.require_token()
         if role == Role.OUTBOX:
             run_outbox_worker(settings)
+        elif settings.webhook_url:
+            run_webhook(settings, role=Role(role))
         else:
             run_polling(settings, role=Role(role))
     except ConfigError as exc:  # also a Bot API that refuses the token: one line, no traceback

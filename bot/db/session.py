@@ -74,6 +74,11 @@ class Database:
         async with self._sessions() as session, session.begin():
             yield session
 
+    async def ping(self) -> None:
+        """Ask the database for ``SELECT 1``; raises when it cannot be reached."""
+        async with self.engine.connect() as connection:
+            await connection.exec_driver_sql("SELECT 1")
+
     async def dispose(self) -> None:
         """Close every pooled connection."""
         await self.engine.dispose()

@@ -89,6 +89,7 @@ def _settings(output: Path, sandbox: Sandbox, language: str) -> Settings:
         # appraisal form sends its updates "in the same second". Flood control still runs,
         # but the demo's deliberate bursts must not trip it.
         flood_limit=FLOOD_LIMIT,
+        http_listen="127.0.0.1:0",  # any free port: the demo never takes a running bot's
     )
 
 

@@ -6,6 +6,7 @@ monitoring the flood counters of a running application.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -35,15 +36,18 @@ def install(
     *,
     clock: Clock,
     request: BaseRequest | None = None,
+    on_drop: Callable[[], None] | None = None,
 ) -> ChatOrderedProcessor:
     """Give ``builder`` the per-chat processor with flood control and the safe update reader.
 
-    ``request`` is the HTTP layer getUpdates would use (PTB's default when None).
+    ``request`` is the HTTP layer getUpdates would use (PTB's default when None); ``on_drop``
+    is told of every update flood control drops.
     """
     gate = FloodGate(
         limit=settings.flood_limit,
         window=timedelta(seconds=settings.flood_window_seconds),
         clock=clock,
+        on_drop=on_drop,
     )
     processor = ChatOrderedProcessor(settings.concurrent_updates, flood=gate)
     builder.concurrent_updates(processor)

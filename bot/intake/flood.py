@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 from collections import deque
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from enum import Enum
 
@@ -36,9 +37,17 @@ class Verdict(Enum):
 class FloodGate:
     """Counts each chat's updates in a sliding window and says which to let through."""
 
-    def __init__(self, *, limit: int, window: timedelta, clock: Clock) -> None:
+    def __init__(
+        self,
+        *,
+        limit: int,
+        window: timedelta,
+        clock: Clock,
+        on_drop: Callable[[], None] | None = None,
+    ) -> None:
         self.limit, self.window = limit, window
         self._clock = clock
+        self._on_drop = on_drop  # told of every dropped update (the metrics' counter)
         self._arrivals: dict[int, deque[datetime]] = {}  # per chat: its last ``limit`` arrivals
         self._flooding: dict[int, int] = {}  # per flooding chat: updates dropped so far
         self._warnings: set[int] = set()  # update ids let through to carry the warning
@@ -74,6 +83,8 @@ class FloodGate:
                 return Verdict.WARN
         self._flooding[chat_id] += 1
         self.dropped += 1
+        if self._on_drop is not None:
+            self._on_drop()
         return Verdict.DROP
 
     def is_warning(self, update_id: int) -> bool:

@@ -20,6 +20,7 @@ from typing import Any
 
 from telegram.ext import Application
 
+from bot.metrics import Metrics
 from bot.notify.sender import Sender
 from bot.render import Renderer
 from bot.services.env import ServiceEnv
@@ -49,8 +50,10 @@ class Scheduler:
         *,
         worker: str = WORKER_NAME,
         sends: bool = True,
+        metrics: Metrics | None = None,
     ) -> None:
         self.application = application
+        self.metrics = metrics
         self.planner = ReminderService(env)
         window = math.ceil(env.settings.send_share * WINDOW_SECONDS)
         self.sender = Sender(application.bot, renderer, outbox, worker=worker, window=window)
@@ -62,6 +65,8 @@ class Scheduler:
     async def tick(self) -> TickReport:
         """Plan what is due now, then make sure the sender runs."""
         report = await self.planner.tick()
+        if self.metrics is not None:
+            self.metrics.tick()
         if report.planned or report.opened or report.closed:
             log.info(
                 "scheduler at %s: %d planned; opened %s; closed %s",

@@ -42,6 +42,7 @@ from bot.services.env import ServiceEnv
 from bot.services.phases import WorkCalendar
 from bot.services.reachability import (
     blocked_chats,
+    count_unreachable,
     employee_of_chat,
     mark_reachable,
     mark_unreachable,
@@ -93,6 +94,20 @@ class Notification:
     priority: int = PROMPT
     not_before: datetime | None = None
     buttons: Sequence[Sequence[Button]] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Backlog:
+    """What waits in the outbox: how many rows, and since when the longest-waiting due one.
+
+    ``due_since`` counts from the moment a row could first have been sent: its ``not_before``,
+    and for a broadcast also the start of the current working hours (broadcasts wait outside
+    them by design). None when nothing is due now.
+    """
+
+    depth: int
+    due_since: datetime | None
+    unreachable: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -251,13 +266,7 @@ class OutboxService:
         """
         now = self._env.clock()
         lease = timedelta(seconds=self._env.settings.outbox_lease_seconds)
-        due = or_(
-            and_(col(Outbox.status) == OutboxStatus.PENDING, col(Outbox.not_before) <= now),
-            and_(col(Outbox.status) == OutboxStatus.SENDING, col(Outbox.claimed_at) < now - lease),
-        )
-        if not self.calendar.is_working_time(now):
-            due = and_(due, col(Outbox.priority) < BROADCAST)
-        due = and_(due, ~exists(self._chat_busy_elsewhere(worker, now, lease)))
+        due = and_(self._due(now), ~exists(self._chat_busy_elsewhere(worker, now, lease)))
         candidates = select(Outbox.id).where(due).order_by(col(Outbox.priority), col(Outbox.id))
         candidates = candidates.limit(limit)
         if self._env.db.dialect == "postgresql":
@@ -318,6 +327,32 @@ class OutboxService:
                 col(Outbox.claimed_at) > since
             )
             return int((await session.exec(query)).one())
+
+    def _due(self, now: datetime) -> Any:
+        """Rows the sender may claim at ``now`` (a SENDING row past its lease is due again)."""
+        lease = timedelta(seconds=self._env.settings.outbox_lease_seconds)
+        due = or_(
+            and_(col(Outbox.status) == OutboxStatus.PENDING, col(Outbox.not_before) <= now),
+            and_(col(Outbox.status) == OutboxStatus.SENDING, col(Outbox.claimed_at) < now - lease),
+        )
+        if not self.calendar.is_working_time(now):
+            due = and_(due, col(Outbox.priority) < BROADCAST)
+        return due
+
+    async def backlog(self) -> Backlog:
+        """The outbox's depth and how late it runs, and how many people cannot be reached."""
+        now = self._env.clock()
+        waiting = col(Outbox.status).in_([OutboxStatus.PENDING, OutboxStatus.SENDING])
+        oldest = select(func.min(Outbox.not_before)).where(self._due(now))
+        async with self._env.db.session() as session:
+            depth = (await session.exec(select(func.count()).where(waiting))).one()
+            urgent = (await session.exec(oldest.where(col(Outbox.priority) < BROADCAST))).one()
+            broadcast = (await session.exec(oldest.where(col(Outbox.priority) >= BROADCAST))).one()
+            unreachable = await count_unreachable(session)
+        if broadcast is not None:  # claimable only since today's working hours began
+            broadcast = max(broadcast, self.calendar.start_of(self.calendar.local_day(now)))
+        since = [moment for moment in (urgent, broadcast) if moment is not None]
+        return Backlog(depth=depth, due_since=min(since, default=None), unreachable=unreachable)
 
     async def sent(self, item_id: int) -> None:
         """The message reached Telegram; the row's after-send hook runs in the same transaction."""

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import or_, update
+from sqlalchemy import func, or_, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -115,3 +115,9 @@ async def blocked_chats(session: AsyncSession, chats: set[int]) -> set[int]:
         col(Employee.unreachable_at).is_not(None), col(Employee.telegram_user_id).in_(chats)
     )
     return {chat for chat in (await session.exec(query)).all() if chat is not None}
+
+
+async def count_unreachable(session: AsyncSession) -> int:
+    """How many employees are marked unreachable (blocked the bot, account gone)."""
+    query = select(func.count()).where(col(Employee.unreachable_at).is_not(None))
+    return (await session.exec(query)).one()

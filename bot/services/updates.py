@@ -91,9 +91,10 @@ class UpdateLedger:
                     answers.append(None)
                     continue
                 new.discard(claim.update_id)  # a second claim of the same id is a replay
-                if claim.sender not in senders:
-                    senders[claim.sender] = await resolve_actor(session, claim.sender)
-                answers.append(senders[claim.sender])
+                sender = claim.sender
+                if sender is not None and sender not in senders:
+                    senders[sender] = await resolve_actor(session, sender)
+                answers.append(senders[sender])
         return answers
 
     async def forget_before(self, cutoff: datetime) -> int:

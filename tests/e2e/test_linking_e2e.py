@@ -116,6 +116,7 @@ async def test_kinerja_run_serves_the_sandbox_until_terminated(
         "KINERJA_DATA_DIR": str(tmp_path),
         "TELEGRAM_API_BASE_URL": sandbox.base_url,
         "TELEGRAM_FILE_BASE_URL": sandbox.base_file_url,
+        "KINERJA_HTTP_LISTEN": "127.0.0.1:0",  # tests run side by side: any free port
     }
     process = await asyncio.create_subprocess_exec(
         sys.executable,

@@ -123,6 +123,7 @@ async def test_two_outbox_workers_deliver_everything_once_within_the_limits(
             "TELEGRAM_FILE_BASE_URL": sandbox.base_file_url,
             "KINERJA_SEND_RATE": "30",
             "KINERJA_SENDERS": str(WORKERS),
+            "KINERJA_HTTP_LISTEN": "127.0.0.1:0",  # each worker's /healthz on a port of its own
         }
         logs = [tmp_path / f"worker{n}.log" for n in range(WORKERS)]
 
