@@ -226,7 +226,6 @@ class Settings(BaseSettings):
         default=None, validation_alias="KINERJA_WEBHOOK_SECRET"
     )
 
-
     @field_validator("secret_key")
     @classmethod
     def _refuse_weak_secret(cls, value: SecretStr | None) -> SecretStr | None:

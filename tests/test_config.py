@@ -164,6 +164,8 @@ def test_concurrency_and_flood_settings(monkeypatch: pytest.MonkeyPatch) -> None
     monkeypatch.setenv("KINERJA_CONCURRENT_UPDATES", "0")
     with pytest.raises(ValidationError):
         _settings()
+
+
 WEBHOOK_SECRET = "Wv3h-Kq8_xT2mZ9pL5rN7cB4jF1dS0gYaU6eR"
 
 

@@ -12,7 +12,6 @@ from bot.app import KinerjaApp, build_application, polling
 from bot.config import Settings
 from bot.db.models import Employee
 from bot.db.session import Database
-from bot.metrics import metrics_of
 from bot.notify.scheduler import scheduler_of
 from bot.sandbox import Sandbox
 from bot.services.outbox import REPLY, Notification, enqueue_many
