@@ -11,11 +11,12 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from sqlalchemy import update
+from sqlalchemy import func, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -167,31 +168,46 @@ async def _employee_of(session: AsyncSession, telegram_user_id: int) -> Employee
 
 
 async def resolve_actor(session: AsyncSession, telegram_user_id: int) -> Actor:
-    """Who a Telegram user is to the bot: their employee (if linked), language and roles.
+    """Who a Telegram user is to the bot: their employee (if linked), language and roles."""
+    return (await resolve_actors(session, [telegram_user_id]))[telegram_user_id]
 
-    One query for a linked person (their employee row and account together), two otherwise.
-    The language is the employee's choice, else the account's (chosen before linking).
+
+async def resolve_actors(
+    session: AsyncSession, telegram_user_ids: Iterable[int]
+) -> dict[int, Actor]:
+    """:func:`resolve_actor` for several Telegram users at once (the senders of one batch).
+
+    One query for the linked people (their employee rows and accounts together), one more
+    for the others. The language is the employee's choice, else the account's (chosen before
+    linking).
     """
-    query = (
-        select(Employee.id, Employee.language, Employee.roles, TelegramAccount.language)
+    wanted = set(telegram_user_ids)
+    # The employee's language, else the account's ("" counts as not chosen).
+    language = func.coalesce(func.nullif(Employee.language, ""), TelegramAccount.language)
+    linked = (
+        select(Employee.telegram_user_id, Employee.id, language, Employee.roles)
         .select_from(Employee)
         .outerjoin(
             TelegramAccount,
             col(TelegramAccount.telegram_user_id) == col(Employee.telegram_user_id),
         )
-        .where(col(Employee.telegram_user_id) == telegram_user_id)
+        .where(col(Employee.telegram_user_id).in_(wanted))
     )
-    found = (await session.exec(query)).first()
-    if found is None:
-        account = await session.get(TelegramAccount, telegram_user_id)
-        return Actor(telegram_user_id, language=account.language if account else None)
-    employee_id, language, roles, account_language = found
-    return Actor(
-        telegram_user_id,
-        employee_id,
-        language=language or account_language,
-        roles=frozenset(roles or ()),
-    )
+    actors: dict[int, Actor] = {}
+    for user_id, employee_id, chosen, roles in await session.exec(linked):
+        if user_id is not None:
+            actors[user_id] = Actor(
+                user_id, employee_id, language=chosen, roles=frozenset(roles or ())
+            )
+    others = wanted - actors.keys()
+    if others:
+        accounts = select(TelegramAccount.telegram_user_id, TelegramAccount.language).where(
+            col(TelegramAccount.telegram_user_id).in_(others)
+        )
+        languages = dict((await session.exec(accounts)).all())
+        for user_id in others:
+            actors[user_id] = Actor(user_id, language=languages.get(user_id))
+    return actors
 
 
 async def _account(session: AsyncSession, telegram_user_id: int, now: datetime) -> TelegramAccount:

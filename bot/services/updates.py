@@ -23,7 +23,7 @@ from sqlmodel import col
 from bot.clock import Clock
 from bot.db.models import ProcessedUpdate
 from bot.db.session import Database
-from bot.services.accounts import resolve_actor
+from bot.services.accounts import resolve_actors
 from bot.services.audit import Actor
 
 
@@ -85,16 +85,17 @@ class UpdateLedger:
         answers: list[Actor | None] = []
         async with self._db.session() as session:
             new = {int(row[0]) for row in (await session.exec(statement)).all()}
-            senders: dict[int | None, Actor] = {None: Actor()}
+            fresh = []  # the first claim of each new id; a second claim of one is a replay
             for claim in batch:
-                if claim.update_id not in new:
-                    answers.append(None)
-                    continue
-                new.discard(claim.update_id)  # a second claim of the same id is a replay
-                sender = claim.sender
-                if sender is not None and sender not in senders:
-                    senders[sender] = await resolve_actor(session, sender)
-                answers.append(senders[sender])
+                fresh.append(claim.update_id in new)
+                new.discard(claim.update_id)
+            senders = {c.sender for c, first in zip(batch, fresh, strict=True) if first}
+            actors = await resolve_actors(session, {s for s in senders if s is not None})
+        for claim, first in zip(batch, fresh, strict=True):
+            if not first:
+                answers.append(None)
+            else:
+                answers.append(Actor() if claim.sender is None else actors[claim.sender])
         return answers
 
     async def forget_before(self, cutoff: datetime) -> int:

@@ -47,7 +47,7 @@ BUDGET: dict[str, tuple[int, int]] = {
     "/tim: verify": (11, 2),
 }
 # The statement that finds the employee behind a Telegram id: once per update, no more.
-WHO_ACTS = re.compile(r"FROM employees\b.*\bWHERE employees\.telegram_user_id = ", re.DOTALL)
+WHO_ACTS = re.compile(r"FROM employees\b.*\bWHERE employees\.telegram_user_id (=|IN) ", re.DOTALL)
 
 
 @pytest.fixture
