@@ -95,6 +95,7 @@ class Renderer:
         # A free text shortened to N characters as Telegram counts them, ending with "…"
         # (before escaping, so never inside an entity): {{ target.rhk|clip(120) }}.
         self._env.filters["clip"] = clip
+        self._labels: dict[tuple[str, str], str] = {}  # labels without arguments, once rendered
 
     def language(self, requested: str | None) -> Language:
         """A supported language: the requested one, else the deployment's default."""
@@ -122,10 +123,15 @@ class Renderer:
         macro ``skip`` of ``<lang>/labels/evidence.txt`` (one file per feature).
         """
         lang = self.language(language)
+        if not context and (lang, name) in self._labels:
+            return self._labels[lang, name]
         feature, _, macro_name = name.rpartition(".")
         path = f"{lang}/labels/{feature}.txt" if feature else f"{lang}/labels.txt"
         macro = getattr(self._env.get_template(path).module, macro_name)
-        return str(macro(**context)).strip()
+        text = str(macro(**context)).strip()
+        if not context:  # the same every time: templates do not change while the bot runs
+            self._labels[lang, name] = text
+        return text
 
     def template_names(self, language: Language) -> list[str]:
         """Every message template of a language, as names accepted by :meth:`render`."""
