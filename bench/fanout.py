@@ -203,6 +203,7 @@ async def outbox_workers(settings: Settings, workers: int, folder: Path) -> Asyn
         "KINERJA_PUBLIC_HOLIDAYS": "false",
         "KINERJA_SEND_RATE": str(settings.send_rate),
         "KINERJA_SENDERS": str(workers),
+        "KINERJA_HTTP_LISTEN": "127.0.0.1:0",  # each worker's /healthz on a port of its own
     }
     processes = [
         await asyncio.create_subprocess_exec(

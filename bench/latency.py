@@ -120,6 +120,7 @@ async def bot_process(
             "DATABASE_URL": database_url,
             "KINERJA_DATA_DIR": str(folder),
             "KINERJA_WORK_HOURS": "00:00-24:00",
+            "KINERJA_HTTP_LISTEN": "127.0.0.1:0",  # any free port: never clash with a running bot
             **env,
         }
     else:

@@ -110,6 +110,7 @@ async def test_sigkill_mid_broadcast_loses_nothing(
         "TELEGRAM_API_BASE_URL": sandbox.base_url,
         "TELEGRAM_FILE_BASE_URL": sandbox.base_file_url,
         "KINERJA_OUTBOX_LEASE_SECONDS": "5",
+        "KINERJA_HTTP_LISTEN": "127.0.0.1:0",  # tests run side by side: any free port
     }
 
     def delivered() -> Counter[int]:
