@@ -5,9 +5,12 @@ rate-limiter hook): direct replies to people and the outbox's broadcasts share t
 and a reply waiting for a slot always goes before any broadcast waiting for one. The outbox
 sender marks its requests with ``rate_limit_args=Lane.BROADCAST``.
 
-- Global: a token bucket refilled at ``KINERJA_SEND_RATE`` per second (default 25, under
-  Telegram's ≈30). It starts nearly empty and holds at most a fifth of a second of sends, so
-  a short stall of the event loop is caught up without ever bursting.
+- Global: at most ``KINERJA_SEND_RATE`` messages (default 25, under Telegram's ≈30) in any
+  one-second window, a sliding window over the actual send times. Twenty people who write at
+  the same moment are all answered at once, and no second ever holds more than the rate, even
+  after a stall of the event loop. (A token bucket of the same rate would either space such
+  answers 40 ms apart, the last one waiting most of a second, or let a second hold its burst
+  plus the rate.)
 - Per chat: at most ``KINERJA_CHAT_RATE`` per second (default 1), as a schedule of reserved
   slots. Broadcasts keep strictly to it; replies may burst up to three messages, as Telegram
   tolerates for a conversation.
@@ -25,8 +28,10 @@ import asyncio
 import heapq
 import itertools
 import logging
+import math
 import time
 import warnings
+from collections import deque
 from collections.abc import Awaitable, Callable, Coroutine
 from datetime import timedelta
 from enum import StrEnum
@@ -43,7 +48,6 @@ REPLY_RETRIES = 3
 FORGET_AFTER = 4096  # prune per-chat schedules once this many chats are remembered
 EPSILON = 1e-9  # a token short by a rounding error is a token
 PATIENCE = 30.0  # seconds a broadcast waits for a slot before it goes back to the outbox
-BURST_SECONDS = 0.2  # the global bucket holds a fifth of a second of sends: catch-up after a stall
 
 # Methods that create a message in a chat: the ones Telegram's flood limits count.
 MESSAGE_METHODS = frozenset(
@@ -85,27 +89,39 @@ class Lane(StrEnum):
     BROADCAST = "broadcast"
 
 
-class PriorityBucket:
-    """A token bucket whose waiters are served by priority, then in arrival order."""
+class PriorityWindow:
+    """At most ``limit`` grants in any ``window`` seconds; waiters by priority, then arrival."""
 
-    def __init__(self, rate: float, capacity: float, *, monotonic: Monotonic, sleep: Sleep) -> None:
-        self.rate, self.capacity = rate, capacity
+    def __init__(self, limit: int, window: float, *, monotonic: Monotonic, sleep: Sleep) -> None:
+        self.limit, self.window = limit, window
         self._monotonic, self._sleep = monotonic, sleep
-        self._tokens, self._stamp = 1.0, monotonic()  # starts nearly empty: no opening burst
+        self._granted: deque[float] = deque()  # the times of the grants still in the window
         self._waiters: list[tuple[int, int, asyncio.Future[None]]] = []
         self._order = itertools.count()
         self._dispatcher: asyncio.Task[None] | None = None
 
-    def _refill(self) -> None:
+    @classmethod
+    def of_rate(cls, rate: float, *, monotonic: Monotonic, sleep: Sleep) -> PriorityWindow:
+        """``rate`` a second on average: ``floor(rate)`` (at least one) per ``limit / rate`` s."""
+        limit = max(1, math.floor(rate))
+        return cls(limit, limit / rate, monotonic=monotonic, sleep=sleep)
+
+    def _wait(self) -> float:
+        """Seconds until the window has room (0: now)."""
         now = self._monotonic()
-        self._tokens = min(self.capacity, self._tokens + (now - self._stamp) * self.rate)
-        self._stamp = now
+        while self._granted and self._granted[0] <= now - self.window + EPSILON:
+            self._granted.popleft()
+        if len(self._granted) < self.limit:
+            return 0.0
+        return self._granted[0] + self.window - now
+
+    def _grant(self) -> None:
+        self._granted.append(self._monotonic())
 
     async def take(self, *, urgent: bool) -> None:
-        """Wait for one token; urgent waiters are served first."""
-        self._refill()
-        if not self._waiters and self._tokens >= 1 - EPSILON:
-            self._tokens -= 1
+        """Wait for room in the window; urgent waiters are served first."""
+        if not self._waiters and self._wait() <= 0:
+            self._grant()
             return
         loop = asyncio.get_running_loop()
         future: asyncio.Future[None] = loop.create_future()
@@ -116,14 +132,14 @@ class PriorityBucket:
 
     async def _dispatch(self) -> None:
         while self._waiters:
-            self._refill()
-            if self._tokens >= 1 - EPSILON:
+            wait = self._wait()
+            if wait <= 0:
                 _, _, future = heapq.heappop(self._waiters)
                 if not future.done():  # a cancelled waiter takes nothing
-                    self._tokens -= 1
+                    self._grant()
                     future.set_result(None)
             else:
-                await self._sleep((1 - self._tokens) / self.rate)
+                await self._sleep(wait)
 
 
 class Pacer:
@@ -142,9 +158,7 @@ class Pacer:
         self._interval = 1.0 / per_chat
         self._next_slot: dict[int, float] = {}  # per chat: the theoretical time of the next send
         self._paused: dict[int, float] = {}  # per chat: no send before this (after a 429)
-        self.bucket = PriorityBucket(
-            rate, max(2.0, rate * BURST_SECONDS), monotonic=monotonic, sleep=sleep
-        )
+        self.window = PriorityWindow.of_rate(rate, monotonic=monotonic, sleep=sleep)
 
     def reserve(self, chat_id: int, *, urgent: bool) -> float:
         """Book the chat's next slot; returns the seconds to wait for it (0: now)."""
@@ -180,7 +194,7 @@ class Pacer:
             if wait > 0:
                 await self._sleep(wait)
         try:
-            await asyncio.wait_for(self.bucket.take(urgent=urgent), timeout=patience)
+            await asyncio.wait_for(self.window.take(urgent=urgent), timeout=patience)
         except TimeoutError as exc:
             raise PacingTimeoutError from exc
 

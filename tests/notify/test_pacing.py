@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from telegram.error import RetryAfter
 
-from bot.notify.pacing import Lane, PacedRateLimiter, Pacer, PacingTimeoutError, PriorityBucket
+from bot.notify.pacing import Lane, PacedRateLimiter, Pacer, PacingTimeoutError, PriorityWindow
 
 
 class FakeTime:
@@ -53,19 +53,58 @@ def test_a_429_pauses_the_chat() -> None:
     assert pacer.reserve(7, urgent=True) == 30.0
 
 
-async def test_the_global_bucket_keeps_the_configured_rate() -> None:
-    """100 sends at 25/s take four seconds of simulated time (the first goes at once)."""
-    time = FakeTime()
-    bucket = PriorityBucket(25, 2, monotonic=time, sleep=time.sleep)
+class SendingTime(FakeTime):
+    """A clock that moves only after everyone granted a send so far has sent (and noted when)."""
+
+    async def sleep(self, seconds: float) -> None:
+        await asyncio.sleep(0)
+        self.now += max(seconds, 0.0)
+
+
+async def test_no_second_ever_holds_more_than_the_configured_rate() -> None:
+    """100 sends at 25/s: 25 at once, then 25 each second; no one-second window holds more."""
+    time = SendingTime()
+    window = PriorityWindow.of_rate(25, monotonic=time, sleep=time.sleep)
+    sent: list[float] = []
+
+    async def send() -> None:
+        await window.take(urgent=False)
+        sent.append(time())
+
     start = time()
-    await asyncio.gather(*(bucket.take(urgent=False) for _ in range(100)))
-    assert time() - start == pytest.approx((100 - 1) / 25)
+    await asyncio.gather(*(send() for _ in range(100)))
+    assert time() - start == pytest.approx(3.0)
+    assert max(sum(1 for t in sent if first <= t < first + 1) for first in sent) == 25
+
+
+async def test_people_writing_at_the_same_moment_are_answered_at_once() -> None:
+    """Twenty replies at once fit the window (a bucket of the same rate spaced them 40 ms
+    apart, the last waiting most of a second); the 26th waits for the first to leave it."""
+    time = FakeTime()
+    pacer = Pacer(rate=25, per_chat=1, monotonic=time, sleep=time.sleep)
+    start = time()
+    await asyncio.gather(*(pacer.acquire(chat, urgent=True) for chat in range(20)))
+    assert time() == start
+    await asyncio.gather(*(pacer.acquire(chat, urgent=True) for chat in range(20, 25)))
+    assert time() == start
+    await pacer.acquire(99, urgent=True)
+    assert time() - start == pytest.approx(1.0)
+
+
+async def test_a_fractional_rate_is_kept_on_average() -> None:
+    """12.5/s (two workers sharing 25): 12 per 0.96 s, so 100 sends take about 8 s."""
+    time = FakeTime()
+    window = PriorityWindow.of_rate(12.5, monotonic=time, sleep=time.sleep)
+    assert (window.limit, window.window) == (12, pytest.approx(0.96))
+    start = time()
+    await asyncio.gather(*(window.take(urgent=False) for _ in range(100)))
+    assert time() - start == pytest.approx(8 * 0.96)
 
 
 async def test_replies_waiting_for_a_slot_go_before_broadcasts() -> None:
     """Broadcasts queue up; a reply arriving later is served at the next free slot."""
     time = FakeTime()
-    bucket = PriorityBucket(10, 1, monotonic=time, sleep=time.sleep)
+    bucket = PriorityWindow(1, 0.1, monotonic=time, sleep=time.sleep)
     order: list[str] = []
 
     async def take(name: str, urgent: bool) -> None:
@@ -83,7 +122,7 @@ async def test_replies_waiting_for_a_slot_go_before_broadcasts() -> None:
 async def test_a_cancelled_waiter_takes_no_slot() -> None:
     """A send abandoned while waiting does not use up the rate."""
     time = FakeTime()
-    bucket = PriorityBucket(10, 1, monotonic=time, sleep=time.sleep)
+    bucket = PriorityWindow(1, 0.1, monotonic=time, sleep=time.sleep)
     await bucket.take(urgent=False)
     abandoned = asyncio.create_task(bucket.take(urgent=False))
     await asyncio.sleep(0)
