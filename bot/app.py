@@ -38,7 +38,7 @@ from telegram.request import BaseRequest, HTTPXRequest
 from bot import intake
 from bot.clock import Clock, system_clock
 from bot.config import LANGUAGES, ConfigError, Settings, load_secret_key
-from bot.db.migrate import is_up_to_date
+from bot.db.schema_version import is_up_to_date
 from bot.db.session import Database
 from bot.forms.engine import FormEngine
 from bot.forms.spec import Form

@@ -80,7 +80,7 @@ def database_url(settings: Settings) -> str:
 def with_database(settings: Settings, work: Callable[[Database], Awaitable[T]]) -> T:
     """Run ``work`` on the configured database, after checking it is migrated."""
 
-    from bot.db.migrate import is_up_to_date
+    from bot.db.schema_version import is_up_to_date
     from bot.db.session import Database
 
     url = database_url(settings)

@@ -8,14 +8,25 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Connection
 from sqlmodel import SQLModel
 
 from bot.db import models  # noqa: F401  (registers the tables on the metadata)
+from bot.db.schema_version import current_heads, head_revisions, is_up_to_date
 from bot.db.session import Database
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+
+__all__ = [
+    "alembic_config",
+    "current_heads",
+    "current_revision",
+    "head_revisions",
+    "is_up_to_date",
+    "make_revision",
+    "pending_model_changes",
+    "upgrade",
+]
 
 
 def alembic_config(connection: Connection | None = None) -> Config:
@@ -38,20 +49,6 @@ async def current_revision(db: Database) -> str | None:
     return ",".join(sorted(heads)) or None
 
 
-async def current_heads(db: Database) -> frozenset[str]:
-    """The revisions the database is at (empty for an empty database)."""
-    async with db.engine.connect() as conn:
-        heads = await conn.run_sync(
-            lambda sync: MigrationContext.configure(sync).get_current_heads()
-        )
-    return frozenset(heads)
-
-
-async def is_up_to_date(db: Database) -> bool:
-    """True when the database is at every newest migration shipped with this code."""
-    return await current_heads(db) == head_revisions()
-
-
 async def pending_model_changes(db: Database) -> list[object]:
     """Differences between the migrated schema and the models (empty when in step)."""
 
@@ -69,8 +66,3 @@ async def make_revision(db: Database, message: str) -> None:
         await conn.run_sync(
             lambda sync: command.revision(alembic_config(sync), message=message, autogenerate=True)
         )
-
-
-def head_revisions() -> frozenset[str]:
-    """The newest migrations shipped with this code (one, unless branches are being merged)."""
-    return frozenset(ScriptDirectory.from_config(alembic_config()).get_heads())

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
 
 import pytest
 from alembic import command
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
 from bot.db.migrate import alembic_config, current_revision, pending_model_changes, upgrade
 from bot.db.models import Employee, Unit, UnitHead
+from bot.db.schema_version import current_heads, head_revisions, is_up_to_date
 from bot.db.session import Database
 from bot.domain import EmployeeStatus, PostType, UnitKind
 
@@ -107,3 +111,49 @@ async def test_upgrading_existing_data_leaves_the_heads_to_bkpsdm(db: Database) 
         assert (await session.exec(select(UnitHead))).all() == []
         assert await session.get(Employee, employee.id) is not None
     assert await pending_model_changes(db) == []
+
+
+async def test_the_start_check_reads_the_schema_version_as_alembic_does(
+    db: Database, tmp_path: Path
+) -> None:
+    """The bot checks the schema at start without importing Alembic: the shipped heads and
+    the database's revision agree with Alembic's own answers, before and after a migration."""
+
+    def _alembic_heads(sync: Connection) -> tuple[frozenset[str], frozenset[str]]:
+        config = alembic_config(sync)
+        shipped = frozenset(ScriptDirectory.from_config(config).get_heads())
+        return shipped, frozenset(MigrationContext.configure(sync).get_current_heads())
+
+    async with db.engine.connect() as conn:
+        shipped, at = await conn.run_sync(_alembic_heads)
+    assert head_revisions() == shipped
+    assert await current_heads(db) == at == shipped
+    assert await is_up_to_date(db)
+
+    async with db.engine.begin() as conn:
+        await conn.run_sync(
+            lambda sync: command.downgrade(alembic_config(sync), "0005_feedback_snapshot")
+        )
+    assert await current_heads(db) == {"0005_feedback_snapshot"}
+    assert not await is_up_to_date(db)
+
+    empty = Database(f"sqlite+aiosqlite:///{tmp_path / 'empty.db'}")
+    try:
+        assert await current_heads(empty) == frozenset()
+    finally:
+        await empty.dispose()
+
+
+def test_a_merge_of_two_branches_has_one_head(tmp_path: Path) -> None:
+    """A merge migration names both parents in a tuple; neither parent is a head any more."""
+    files = {
+        "a.py": 'revision: str = "a"\ndown_revision: str | None = None\n',
+        "b.py": 'revision = "b"\ndown_revision = "a"\n',
+        "c.py": 'revision = "c"\ndown_revision = "a"\n',
+        "m.py": 'revision = "m"\ndown_revision = ("b", "c")\nbranch_labels = None\n',
+    }
+    for name, text in files.items():
+        (tmp_path / name).write_text(text)
+    assert head_revisions(tmp_path) == {"m"}
+    (tmp_path / "m.py").unlink()
+    assert head_revisions(tmp_path) == {"b", "c"}
