@@ -23,12 +23,11 @@ from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 from telegram import Update
-from telegram._utils.defaultvalue import DEFAULT_NONE
-from telegram._utils.types import ODVInput
 from telegram.request import BaseRequest, RequestData
 
 from bot.clock import Clock
 from bot.notify.pacing import MESSAGE_METHODS
+from bot.wrapped_request import WrappedRequest
 
 METRICS_KEY = "metrics"
 TOO_MANY_REQUESTS = 429
@@ -142,7 +141,7 @@ def metrics_of(application: Any) -> Metrics:
     return metrics
 
 
-class MeteredRequest(BaseRequest):
+class MeteredRequest(WrappedRequest):
     """PTB's HTTP layer, counting what Telegram answered: sends, 429s and long polls.
 
     Wraps the request object the bot would use anyway (``inner``); every Bot API call passes
@@ -150,42 +149,14 @@ class MeteredRequest(BaseRequest):
     """
 
     def __init__(self, inner: BaseRequest, metrics: Metrics) -> None:
-        self.inner = inner
+        super().__init__(inner)
         self.metrics = metrics
 
-    @property
-    def read_timeout(self) -> float | None:
-        """The inner request's (PTB adds the long-poll timeout to it)."""
-        return self.inner.read_timeout
-
-    async def initialize(self) -> None:
-        """Open the inner request's connections."""
-        await self.inner.initialize()
-
-    async def shutdown(self) -> None:
-        """Close the inner request's connections."""
-        await self.inner.shutdown()
-
-    async def do_request(  # noqa: PLR0917  (PTB's signature)
-        self,
-        url: str,
-        method: str,
-        request_data: RequestData | None = None,
-        read_timeout: ODVInput[float] = DEFAULT_NONE,
-        write_timeout: ODVInput[float] = DEFAULT_NONE,
-        connect_timeout: ODVInput[float] = DEFAULT_NONE,
-        pool_timeout: ODVInput[float] = DEFAULT_NONE,
+    def answered(
+        self, url: str, request_data: RequestData | None, code: int, payload: bytes
     ) -> tuple[int, bytes]:
-        """Make the call, then count it by the Bot API method and Telegram's status code."""
-        code, payload = await self.inner.do_request(
-            url,
-            method,
-            request_data,
-            read_timeout=read_timeout,
-            write_timeout=write_timeout,
-            connect_timeout=connect_timeout,
-            pool_timeout=pool_timeout,
-        )
+        """Count the call by the Bot API method and Telegram's status code."""
+        del request_data
         endpoint = url.rsplit("/", 1)[-1]
         if code == TOO_MANY_REQUESTS:
             self.metrics.rate_limited()

@@ -19,9 +19,9 @@ import logging
 from typing import Any
 
 from telegram import Update
-from telegram._utils.defaultvalue import DEFAULT_NONE
-from telegram._utils.types import ODVInput
 from telegram.request import BaseRequest, RequestData
+
+from bot.wrapped_request import WrappedRequest
 
 log = logging.getLogger(__name__)
 
@@ -58,46 +58,17 @@ def readable(payload: bytes) -> bytes:
     return json.dumps({**body, "result": kept}).encode()
 
 
-class UpdateReader(BaseRequest):
+class UpdateReader(WrappedRequest):
     """The getUpdates transport around ``inner`` (see the module)."""
 
     def __init__(self, inner: BaseRequest) -> None:
-        self.inner = inner
+        super().__init__(inner)
         self._served: object = _NOTHING  # the offset asked for by the last answer with updates
 
-    @property
-    def read_timeout(self) -> float | None:
-        """The inner transport's read timeout."""
-        return self.inner.read_timeout
-
-    async def initialize(self) -> None:
-        """Open the inner transport."""
-        await self.inner.initialize()
-
-    async def shutdown(self) -> None:
-        """Close the inner transport."""
-        await self.inner.shutdown()
-
-    async def do_request(  # noqa: PLR0917  (PTB's signature)
-        self,
-        url: str,
-        method: str,
-        request_data: RequestData | None = None,
-        read_timeout: ODVInput[float] = DEFAULT_NONE,
-        write_timeout: ODVInput[float] = DEFAULT_NONE,
-        connect_timeout: ODVInput[float] = DEFAULT_NONE,
-        pool_timeout: ODVInput[float] = DEFAULT_NONE,
+    def answered(
+        self, url: str, request_data: RequestData | None, code: int, payload: bytes
     ) -> tuple[int, bytes]:
-        """Pass the request on; read a getUpdates answer PTB could not read update by update."""
-        code, payload = await self.inner.do_request(
-            url,
-            method,
-            request_data,
-            read_timeout=read_timeout,
-            write_timeout=write_timeout,
-            connect_timeout=connect_timeout,
-            pool_timeout=pool_timeout,
-        )
+        """Read a getUpdates answer PTB could not read update by update."""
         if code != 200 or not url.endswith("/getUpdates"):
             return code, payload
         offset = request_data.parameters.get("offset") if request_data else None
