@@ -33,9 +33,10 @@ from telegram.ext import (
     ContextTypes,
     Defaults,
 )
-from telegram.request import BaseRequest, HTTPXRequest
+from telegram.request import BaseRequest
 
 from bot import intake
+from bot.api_request import AiohttpRequest
 from bot.clock import Clock, system_clock
 from bot.config import LANGUAGES, ConfigError, Settings, load_secret_key
 from bot.db.schema_version import is_up_to_date
@@ -227,8 +228,8 @@ def build_application(
     builder = builder.rate_limiter(cast("BaseRateLimiter[None]", MessageGuard(paced)))
     # The Bot API calls pass through the metrics (sends, 429s, long polls); PTB's own defaults
     # when no request object is given.
-    calls = request or HTTPXRequest(connection_pool_size=256)
-    polls = request or HTTPXRequest(connection_pool_size=1)
+    calls = request or AiohttpRequest(settings.api_connections)
+    polls = request or AiohttpRequest(1)
     builder = builder.request(MeteredRequest(calls, metrics))
     # Per-chat order, chats side by side, flood control, and a getUpdates no odd update jams.
     intake.install(

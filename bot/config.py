@@ -211,6 +211,10 @@ class Settings(BaseSettings):
         default=120, ge=1, validation_alias="KINERJA_OUTBOX_LEASE_SECONDS"
     )
     tick_seconds: int = Field(default=60, ge=1, validation_alias="KINERJA_TICK_SECONDS")
+    # Bot API calls in flight at once (and the connections kept open for them).
+    api_connections: int = Field(
+        default=8, ge=1, le=256, validation_alias="KINERJA_API_CONNECTIONS"
+    )
     # Incoming updates: chats handled side by side, flood control (see bot/intake).
     concurrent_updates: int = Field(
         default=64, ge=1, le=4096, validation_alias="KINERJA_CONCURRENT_UPDATES"

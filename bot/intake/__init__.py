@@ -11,8 +11,9 @@ from datetime import timedelta
 from typing import Any
 
 from telegram.ext import Application, ApplicationBuilder
-from telegram.request import BaseRequest, HTTPXRequest
+from telegram.request import BaseRequest
 
+from bot.api_request import AiohttpRequest
 from bot.clock import Clock
 from bot.config import Settings
 from bot.intake.flood import FloodGate, Verdict
@@ -40,8 +41,8 @@ def install(
 ) -> ChatOrderedProcessor:
     """Give ``builder`` the per-chat processor with flood control and the safe update reader.
 
-    ``request`` is the HTTP layer getUpdates would use (PTB's default when None); ``on_drop``
-    is told of every update flood control drops.
+    ``request`` is the HTTP layer getUpdates would use (aiohttp, as every call, when None);
+    ``on_drop`` is told of every update flood control drops.
     """
     gate = FloodGate(
         limit=settings.flood_limit,
@@ -51,8 +52,8 @@ def install(
     )
     processor = ChatOrderedProcessor(settings.concurrent_updates, flood=gate)
     builder.concurrent_updates(processor)
-    # PTB's own default for getUpdates: one connection, its default timeouts.
-    builder.get_updates_request(UpdateReader(request or HTTPXRequest(connection_pool_size=1)))
+    # One connection for the long poll, the default timeouts.
+    builder.get_updates_request(UpdateReader(request or AiohttpRequest(1)))
     return processor
 
 

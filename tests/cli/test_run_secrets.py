@@ -69,7 +69,7 @@ async def test_a_rejected_token_is_one_line_naming_the_url_not_the_token(
     """Exit 1 with one line that names the URL; no traceback; the token nowhere."""
     monkeypatch.chdir(tmp_path)
     caplog.set_level(logging.DEBUG)
-    for name in ("httpx", "httpcore", "telegram"):
+    for name in ("aiohttp", "httpx", "httpcore", "telegram"):
         caplog.set_level(logging.DEBUG, logger=name)
     env = {
         "DATABASE_URL": db_url,

@@ -63,4 +63,4 @@ async def test_a_linking_and_a_text_answer_leave_no_personal_data_in_the_logs(
     leaks = [(secret, text[:200]) for text in texts for secret in secrets if secret in text]
     assert leaks == [], "\n".join(f"{secret!r}: {text}" for secret, text in leaks)
     names = {record.name for record in caplog.records}
-    assert {"httpx", "telegram.ext.ExtBot", "telegram.ext.Application"} <= names, names
+    assert {"telegram.ext.ExtBot", "telegram.ext.Application"} <= names, names
