@@ -193,6 +193,7 @@ def build_application(
     clock: Clock = system_clock,
     request: BaseRequest | None = None,
     rate_limiter: bool = True,
+    pacer: Pacer | None = None,
     forms: Iterable[Form] = FORMS,
     renderer: Renderer | None = None,
     role: Role = Role.ALL,
@@ -202,7 +203,8 @@ def build_application(
     ``request`` replaces the HTTP layer (handler tests record calls with it); ``db`` shares a
     database the caller already opened; ``forms`` and ``renderer`` replace the registered forms
     and the templates (the form engine's own tests use a sample form); ``role`` says which
-    jobs :meth:`KinerjaApp.initialize` schedules (:mod:`bot.roles`).
+    jobs :meth:`KinerjaApp.initialize` schedules (:mod:`bot.roles`); ``pacer`` replaces the
+    pacing built from the settings (end-to-end tests pace on a clock that never waits).
     """
     token = settings.require_token()
     guard_logs(token)  # before PTB logs its Bot API URL, which holds the token
@@ -222,7 +224,7 @@ def build_application(
     paced = None
     if rate_limiter:
         # Paces every message (private chats too); replies go before the outbox's broadcasts.
-        pacer = Pacer(rate=settings.send_share, per_chat=settings.chat_rate)
+        pacer = pacer or Pacer(rate=settings.send_share, per_chat=settings.chat_rate)
         paced = PacedRateLimiter(pacer)
     # Every request passes the guard first: nothing goes out over Telegram's size limits.
     builder = builder.rate_limiter(cast("BaseRateLimiter[None]", MessageGuard(paced)))

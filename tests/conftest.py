@@ -1,9 +1,14 @@
 """Shared fixtures: a fresh, migrated database per test (SQLite, or PostgreSQL when asked).
 
 Set ``KINERJA_TEST_DATABASE_URL`` to a PostgreSQL server URL (any database on it; the tests
-create and drop their own) to run every database test on PostgreSQL instead of SQLite:
+create and drop their own) to run the database tests on PostgreSQL instead of SQLite:
 
     KINERJA_TEST_DATABASE_URL=postgresql://postgres@127.0.0.1:55432/postgres uv run pytest
+
+Every test that reaches a database (it uses ``db_url``, ``postgres_templates`` or
+``sqlite_template``, directly or through another fixture) is marked ``db`` at collection. On
+PostgreSQL only those run: the others (scoring, rendering, parsing) never see a database and
+would repeat their SQLite result.
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ from bot.config import Settings
 from bot.db.migrate import upgrade
 from bot.db.session import Database
 from bot.sandbox import Sandbox
+from tests.support.pacing import instant_pacer
 from tests.support.recording import TEST_TOKEN, RecordingRequest
 
 PG_ENV = "KINERJA_TEST_DATABASE_URL"
@@ -35,6 +41,23 @@ PG_ENV = "KINERJA_TEST_DATABASE_URL"
 # a loaded 2-core machine although every result was right. Speed is measured in bench/.
 hypothesis.settings.register_profile("kinerja", deadline=None)
 hypothesis.settings.load_profile("kinerja")
+
+
+DATABASE_FIXTURES = frozenset({"db_url", "postgres_templates", "sqlite_template"})
+
+
+@pytest.hookimpl(tryfirst=True)  # before ``-m`` selects by marker
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark the tests that reach a database; on PostgreSQL, leave the others out."""
+    for item in items:
+        if DATABASE_FIXTURES.intersection(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.db)
+    if not os.environ.get(PG_ENV):
+        return
+    untouched = [item for item in items if item.get_closest_marker("db") is None]
+    if untouched:
+        config.hook.pytest_deselected(items=untouched)
+        items[:] = [item for item in items if item.get_closest_marker("db") is not None]
 
 
 class FakeClock:
@@ -218,10 +241,17 @@ def e2e_settings(sandbox: Sandbox, db_url: str, tmp_path: Path) -> Settings:
 
 @pytest.fixture
 def running_bot(e2e_settings: Settings) -> RunningBot:
-    """Start a fresh bot process-equivalent (own engine, own Application) on demand."""
+    """Start a fresh bot process-equivalent (own engine, own Application) on demand.
+
+    It paces on a clock that never waits (``tests/support/pacing.py``): the order pacing gives
+    stays, its seconds go.
+    """
 
     def start() -> AbstractAsyncContextManager[KinerjaApp]:
         database = Database(e2e_settings.resolved_database_url)
-        return polling(build_application(e2e_settings, db=database), poll_timeout=1)
+        application = build_application(
+            e2e_settings, db=database, pacer=instant_pacer(e2e_settings)
+        )
+        return polling(application, poll_timeout=1)
 
     return start
