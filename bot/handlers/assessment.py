@@ -209,7 +209,7 @@ ASSESSMENT_FORM = Form(
 async def _publishable(ctx: FormContext) -> tuple[UnitOption, ...]:
     """The units the person may publish, read once per update (guard, options, prompt)."""
     results = ctx.telegram.deps.results
-    return await ctx.once("results.publishable", lambda: results.publishable(ctx.user_id))
+    return await ctx.once("results.publishable", lambda: results.publishable(ctx.actor))
 
 
 async def _distribution(ctx: FormContext, cycle_id: int, unit_id: int) -> Distribution:

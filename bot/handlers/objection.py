@@ -79,7 +79,7 @@ async def keberatan(update: Update, context: Context) -> None:
     if message is None or user is None:
         return
     deps, language = context.deps, await context.language_of(update)
-    overview = await deps.objections.overview(user.id)
+    overview = await deps.objections.overview(await context.actor_of(update))
     if overview is None:
         await message.reply_text(deps.renderer.render(language, "start/not_linked"))
         return
@@ -94,7 +94,7 @@ async def overview_page(update: Update, context: Context, turn: PageTurn) -> Non
     user = update.effective_user
     if user is None:
         return
-    overview = await context.deps.objections.overview(user.id)
+    overview = await context.deps.objections.overview(await context.actor_of(update))
     if overview is None:
         await paging.refuse_turn(update, context)
         return
@@ -163,7 +163,7 @@ async def _show_case(
     deps, language = context.deps, await context.language_of(update)
     if turn is None:
         await query.answer()
-    view = await deps.objections.case(user.id, objection_id)
+    view = await deps.objections.case(await context.actor_of(update), objection_id)
     if isinstance(view, Refused):
         if turn is not None:
             await query.answer()
@@ -235,7 +235,7 @@ async def _filing(ctx: FormContext) -> FilingView | Refused:
     """The result to object to, read once per update (the guard and the prompt)."""
     result_id, service = _int(ctx, "result_id"), _service(ctx)
     return await ctx.once(
-        ("objection.filing", result_id), lambda: service.filing(ctx.user_id, result_id)
+        ("objection.filing", result_id), lambda: service.filing(ctx.actor, result_id)
     )
 
 
@@ -250,7 +250,7 @@ async def _filing_describe(ctx: FormContext) -> Mapping[str, Any]:
 
 
 async def _file(ctx: FormContext) -> Reply:
-    filed = await _service(ctx).file(ctx.user_id, _int(ctx, "result_id"), ctx.answers["reasons"])
+    filed = await _service(ctx).file(ctx.actor, _int(ctx, "result_id"), ctx.answers["reasons"])
     return (
         _refusal(filed)
         if isinstance(filed, Refused)
@@ -266,7 +266,7 @@ async def _asking(ctx: FormContext) -> QuestionView | Refused:
     objection_id, party, service = _int(ctx, "objection_id"), _party(ctx), _service(ctx)
     return await ctx.once(
         ("objection.may_ask", objection_id, party),
-        lambda: service.may_ask(ctx.user_id, objection_id, party),
+        lambda: service.may_ask(ctx.actor, objection_id, party),
     )
 
 
@@ -283,7 +283,7 @@ async def _ask_describe(ctx: FormContext) -> Mapping[str, Any]:
 async def _ask(ctx: FormContext) -> Reply:
     party = _party(ctx)
     sent = await _service(ctx).ask(
-        ctx.user_id, _int(ctx, "objection_id"), party, ctx.answers["question"]
+        ctx.actor, _int(ctx, "objection_id"), party, ctx.answers["question"]
     )
     if isinstance(sent, Refused):
         return _refusal(sent)
@@ -298,7 +298,7 @@ async def _question(ctx: FormContext) -> QuestionView | Refused:
     """The question to answer, read once per update (the guard and the prompt)."""
     note_id, service = _int(ctx, "note_id"), _service(ctx)
     return await ctx.once(
-        ("objection.question", note_id), lambda: service.question(ctx.user_id, note_id)
+        ("objection.question", note_id), lambda: service.question(ctx.actor, note_id)
     )
 
 
@@ -313,7 +313,7 @@ async def _reply_describe(ctx: FormContext) -> Mapping[str, Any]:
 
 
 async def _reply(ctx: FormContext) -> Reply:
-    sent = await _service(ctx).answer(ctx.user_id, _int(ctx, "note_id"), ctx.answers["answer"])
+    sent = await _service(ctx).answer(ctx.actor, _int(ctx, "note_id"), ctx.answers["answer"])
     return (
         _refusal(sent) if isinstance(sent, Refused) else Reply("objection/replied", {"sent": sent})
     )
@@ -327,7 +327,7 @@ async def _deciding(ctx: FormContext) -> CaseView | Refused:
     objection_id, service = _int(ctx, "objection_id"), _service(ctx)
     return await ctx.once(
         ("objection.may_decide", objection_id),
-        lambda: service.may_decide(ctx.user_id, objection_id),
+        lambda: service.may_decide(ctx.actor, objection_id),
     )
 
 
@@ -358,15 +358,13 @@ async def _not_unchanged(ctx: FormContext, value: Any) -> None:
 
 
 async def _keep(ctx: FormContext) -> Reply:
-    decided = await _service(ctx).keep(
-        ctx.user_id, _int(ctx, "objection_id"), ctx.answers["reason"]
-    )
+    decided = await _service(ctx).keep(ctx.actor, _int(ctx, "objection_id"), ctx.answers["reason"])
     return _decided(decided)
 
 
 async def _change(ctx: FormContext) -> Reply:
     decided = await _service(ctx).change(
-        ctx.user_id,
+        ctx.actor,
         _int(ctx, "objection_id"),
         hasil=Rating(ctx.answers["hasil"]),
         perilaku=Rating(ctx.answers["perilaku"]),

@@ -61,7 +61,7 @@ async def hasil(update: Update, context: Context) -> None:
     language = await context.language_of(update)
     renderer = context.deps.renderer
     try:
-        overview = await context.deps.results.overview(user.id)
+        overview = await context.deps.results.overview(await context.actor_of(update))
     except ResultRefused as refused:
         await message.reply_text(renderer.render(language, "results/refused", code=refused.code))
         return
@@ -75,7 +75,7 @@ async def results_page(update: Update, context: Context, turn: PageTurn) -> None
         return
     language = await context.language_of(update)
     try:
-        overview = await context.deps.results.overview(user.id)
+        overview = await context.deps.results.overview(await context.actor_of(update))
     except ResultRefused:
         await paging.refuse_turn(update, context)
         return
@@ -104,7 +104,7 @@ async def open_result(update: Update, context: Context, data: ItemAction) -> Non
     language = await context.language_of(update)
     renderer = context.deps.renderer
     try:
-        detail = await context.deps.results.detail(user.id, data.item_id)
+        detail = await context.deps.results.detail(await context.actor_of(update), data.item_id)
     except ResultRefused as refused:
         text = renderer.render(language, "results/refused", code=refused.code)
     else:

@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.db.models import AuditEvent
+from bot.db.models import AuditEvent, Employee
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +32,16 @@ class Actor:
     def cli(cls) -> Actor:
         """The operator running a `kinerja` command on the server."""
         return cls(label="cli")
+
+
+async def acting_employee(session: AsyncSession, actor: Actor) -> Employee | None:
+    """The employee who acts (None: the account is linked to nobody, or an operator acts).
+
+    Taken from the actor resolved once for the update, by primary key: never from a button.
+    """
+    if actor.employee_id is None:
+        return None
+    return await session.get(Employee, actor.employee_id)
 
 
 def record(

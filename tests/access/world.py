@@ -298,7 +298,9 @@ async def build(
     await assess(datetime(2025, 10, 6, 2, tzinfo=UTC), budi, q3, sari)
     await publish(datetime(2025, 10, 13, 2, tzinfo=UTC), q3)
     clock.now = datetime(2025, 10, 15, 2, tzinfo=UTC)
-    filed = await deps.objections.file(_tg(sari), await _result_id(db, q3, sari), OBJECTION_REASONS)
+    filed = await deps.objections.file(
+        await deps.accounts.actor(_tg(sari)), await _result_id(db, q3, sari), OBJECTION_REASONS
+    )
     objection_id = getattr(filed, "objection_id", None)
     assert objection_id is not None, filed
 
@@ -306,7 +308,9 @@ async def build(
     await publish(datetime(2026, 1, 8, 2, tzinfo=UTC), year)
 
     clock.now = datetime(2026, 1, 12, 2, tzinfo=UTC)
-    asked = await deps.objections.ask(_tg(dewi), objection_id, Party.EMPLOYEE, QUESTION)
+    asked = await deps.objections.ask(
+        await deps.accounts.actor(_tg(dewi)), objection_id, Party.EMPLOYEE, QUESTION
+    )
     assert getattr(asked, "objection_id", None) == objection_id, asked
     question = await _question_id(deps, sari)
 
@@ -316,7 +320,7 @@ async def build(
     await fa.unit_predikat(db, q4, yusuf.unit_id, OrgPredikat.BAIK)
 
     clock.now = NOW
-    options = await deps.results.publishable(_tg(hendra))
+    options = await deps.results.publishable(await deps.accounts.actor(_tg(hendra)))
     [mine] = [o for o in options if o.unit_id == section.id and o.cycle_id == q4.id]
     publish_value = f"{mine.cycle_id}.{mine.unit_id}" + (".b" if mine.distribution.breached else "")
 
@@ -405,7 +409,7 @@ async def _result_id(db: Database, cycle: Cycle, person: Employee) -> int:
 
 
 async def _question_id(deps: Deps, sari: Employee) -> int:
-    overview = await deps.objections.overview(_tg(sari))
+    overview = await deps.objections.overview(await deps.accounts.actor(_tg(sari)))
     assert overview is not None
     [question] = overview.questions
     assert question.note_id is not None

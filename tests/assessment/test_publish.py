@@ -263,15 +263,15 @@ async def test_only_the_opd_head_publishes_its_sections(app: KinerjaApp, db: Dat
     await fa.assessment(db, office.cycle, office.staff[0], office.head)
     await fa.unit_predikat(db, office.cycle, section.id or 0)
     results = app.bot_data["deps"].results
-    head_units = [u.unit_name for u in await results.publishable(fa.HEAD_TG)]
+    head_actor = Actor(telegram_user_id=fa.HEAD_TG, employee_id=office.head.id)
+    chief_actor = Actor(telegram_user_id=8500, employee_id=chief.id)
+    head_units = [u.unit_name for u in await results.publishable(head_actor)]
     assert sorted(head_units) == ["Bidang P2P", "Dinas Kesehatan"]
     with pytest.raises(ResultRefused, match=r"^nothing_to_publish$"):
-        await results.publishable(8500)
-    chief_actor = Actor(telegram_user_id=8500, employee_id=chief.id)
+        await results.publishable(chief_actor)
     for unit_id in (section.id, office.head.unit_id):
         with pytest.raises(ResultRefused, match=r"^not_allowed$"):
             await results.publish(chief_actor, cycle_id=office.cycle.id, unit_id=unit_id)
-    head_actor = Actor(telegram_user_id=fa.HEAD_TG, employee_id=office.head.id)
     done = await results.publish(
         head_actor, cycle_id=office.cycle.id, unit_id=section.id, reason=REASON
     )

@@ -51,7 +51,9 @@ async def test_an_admin_granted_by_the_cli_decides_in_telegram(
     )
     granted = await cli("admin", "grant", admin.nip)
     assert granted.exit_code == 0, granted.output
-    await app.bot_data[DEPS_KEY].objections.file(f.SARI_TG, cast.result.id, REASONS)
+    await app.bot_data[DEPS_KEY].objections.file(
+        await app.bot_data[DEPS_KEY].accounts.actor(f.SARI_TG), cast.result.id, REASONS
+    )
     await deliver(app)
     assert "Keberatan untuk BKPSDM" in recorder.last(f.ADMIN_TG)["text"]
     await say(app, f.ADMIN_TG, "/keberatan")
@@ -75,7 +77,9 @@ async def test_a_revoked_admin_no_longer_sees_or_decides_the_case(
         db, name="Admin BKPSDM", unit_name="BKPSDM", telegram_user_id=f.ADMIN_TG
     )
     await cli("admin", "grant", admin.nip)
-    await app.bot_data[DEPS_KEY].objections.file(f.SARI_TG, cast.result.id, REASONS)
+    await app.bot_data[DEPS_KEY].objections.file(
+        await app.bot_data[DEPS_KEY].accounts.actor(f.SARI_TG), cast.result.id, REASONS
+    )
     revoked = await cli("admin", "revoke", admin.nip)
     assert revoked.exit_code == 0, revoked.output
     await say(app, f.ADMIN_TG, "/keberatan")

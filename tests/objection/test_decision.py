@@ -28,7 +28,9 @@ CHANGE_REASON = "Surat tugas 094/ST/2026 sah; keterlambatan itu tugas luar."
 
 async def _filed(app: KinerjaApp, db: Database, **cast: object) -> f.Cast:
     made = await f.cast(db, **cast)  # type: ignore[arg-type]
-    await app.bot_data[DEPS_KEY].objections.file(f.SARI_TG, made.result.id, REASONS)
+    await app.bot_data[DEPS_KEY].objections.file(
+        await app.bot_data[DEPS_KEY].accounts.actor(f.SARI_TG), made.result.id, REASONS
+    )
     return made
 
 
@@ -163,7 +165,9 @@ async def test_a_decision_cannot_be_taken_twice(
     cast = await _filed(app, db)
     objection_id = await _objection_id(db)
     service = app.bot_data[DEPS_KEY].objections
-    await service.keep(f.DECIDER_TG, objection_id, KEEP_REASON)
+    await service.keep(
+        await app.bot_data[DEPS_KEY].accounts.actor(f.DECIDER_TG), objection_id, KEEP_REASON
+    )
     await press(app, f.DECIDER_TG, ItemAction("obj_change", objection_id).encode())
     assert "sudah diputus: hasil tetap. Putusan itu final" in recorder.last(f.DECIDER_TG)["text"]
     await say(app, f.DECIDER_TG, "/keberatan")
@@ -189,7 +193,9 @@ async def test_an_open_form_sent_after_the_decision_is_refused(
     await press(app, f.ADMIN_TG, button(recorder.last(f.ADMIN_TG), "Di atas"))
     await press(app, f.ADMIN_TG, button(recorder.last(f.ADMIN_TG), "Di atas"))
     await say(app, f.ADMIN_TG, CHANGE_REASON)
-    await app.bot_data[DEPS_KEY].objections.keep(f.OTHER_TG, objection_id, KEEP_REASON)
+    await app.bot_data[DEPS_KEY].objections.keep(
+        await app.bot_data[DEPS_KEY].accounts.actor(f.OTHER_TG), objection_id, KEEP_REASON
+    )
     await press(app, f.ADMIN_TG, button(recorder.last(f.ADMIN_TG), "✅ Kirim"))
     assert "sudah diputus: hasil tetap" in recorder.last(f.ADMIN_TG)["text"]
     result = await f.stored_result(db, cast.result.id)
@@ -246,9 +252,14 @@ async def test_questions_cannot_be_answered_after_the_decision(
     await _filed(app, db)
     objection_id = await _objection_id(db)
     service = app.bot_data[DEPS_KEY].objections
-    await service.ask(f.DECIDER_TG, objection_id, Party.RATER, "Ada bukti keterlambatan?")
+    await service.ask(
+        await app.bot_data[DEPS_KEY].accounts.actor(f.DECIDER_TG),
+        objection_id,
+        Party.RATER,
+        "Ada bukti keterlambatan?",
+    )
     await service.change(
-        f.DECIDER_TG,
+        await app.bot_data[DEPS_KEY].accounts.actor(f.DECIDER_TG),
         objection_id,
         hasil=Rating.MEETS,
         perilaku=Rating.MEETS,
@@ -268,7 +279,11 @@ async def test_changing_to_the_same_ratings_is_refused_by_the_service(
     await _filed(app, db)
     objection_id = await _objection_id(db)
     outcome = await app.bot_data[DEPS_KEY].objections.change(
-        f.DECIDER_TG, objection_id, hasil=Rating.MEETS, perilaku=Rating.BELOW, reason=CHANGE_REASON
+        await app.bot_data[DEPS_KEY].accounts.actor(f.DECIDER_TG),
+        objection_id,
+        hasil=Rating.MEETS,
+        perilaku=Rating.BELOW,
+        reason=CHANGE_REASON,
     )
     assert outcome == Refused(Refusal.UNCHANGED)
     [objection] = await f.objections(db)

@@ -22,7 +22,9 @@ ANSWER = "Tidak pernah ada surat tugas; saya sudah menegurnya dua kali."
 async def _filed(app: KinerjaApp, db: Database, **cast: object) -> f.Cast:
     made = await f.cast(db, **cast)  # type: ignore[arg-type]
     service = app.bot_data[DEPS_KEY].objections
-    await service.file(f.SARI_TG, made.result.id, REASONS)
+    await service.file(
+        await app.bot_data[DEPS_KEY].accounts.actor(f.SARI_TG), made.result.id, REASONS
+    )
     return made
 
 
@@ -256,11 +258,20 @@ async def test_a_question_written_after_the_decision_is_not_sent(
     await _filed(app, db)
     objection_id = await _objection_id(db)
     service = app.bot_data[DEPS_KEY].objections
-    await service.ask(f.DECIDER_TG, objection_id, Party.RATER, QUESTION)
+    await service.ask(
+        await app.bot_data[DEPS_KEY].accounts.actor(f.DECIDER_TG),
+        objection_id,
+        Party.RATER,
+        QUESTION,
+    )
     [question] = await f.notes(db)
     await press(app, f.DECIDER_TG, ItemAction("obj_ask_emp", objection_id).encode())
     await press(app, f.RATER_TG, ItemAction("obj_reply", question.id or 0).encode())
-    await service.keep(f.DECIDER_TG, objection_id, "Tidak ada surat tugas yang sah.")
+    await service.keep(
+        await app.bot_data[DEPS_KEY].accounts.actor(f.DECIDER_TG),
+        objection_id,
+        "Tidak ada surat tugas yang sah.",
+    )
     await say(app, f.DECIDER_TG, "Masih ada bukti lain?")
     assert "sudah diputus: hasil tetap" in recorder.last(f.DECIDER_TG)["text"]
     await say(app, f.RATER_TG, ANSWER)

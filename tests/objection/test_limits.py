@@ -34,14 +34,19 @@ async def test_longest_case_fits_page_by_page(app: KinerjaApp, db: Database, lan
     cast = await f.cast(db)
     await _rename(db, cast.decider, cast.rater, cast.sari)
     deps = app.bot_data[DEPS_KEY]
-    await deps.objections.file(f.SARI_TG, cast.result.id, "x" * 1200)
+    await deps.objections.file(await deps.accounts.actor(f.SARI_TG), cast.result.id, "x" * 1200)
     [objection] = await f.objections(db)
     assert objection.id is not None
     for turn in range(5):
-        await deps.objections.ask(f.DECIDER_TG, objection.id, Party.RATER, f"{turn}" + "q" * 799)
+        await deps.objections.ask(
+            await deps.accounts.actor(f.DECIDER_TG),
+            objection.id,
+            Party.RATER,
+            f"{turn}" + "q" * 799,
+        )
         [*_, question] = await f.notes(db)
-        await deps.objections.answer(f.RATER_TG, question.id, "a" * 1000)
-    view = await deps.objections.case(f.DECIDER_TG, objection.id)
+        await deps.objections.answer(await deps.accounts.actor(f.RATER_TG), question.id, "a" * 1000)
+    view = await deps.objections.case(await deps.accounts.actor(f.DECIDER_TG), objection.id)
     assert isinstance(view, CaseView)
     assert len(view.notes) == 10
     parts = _case_parts(view)

@@ -12,7 +12,6 @@ from bot.services.assessments.dossier import (
     TargetLine,
     ValueFigure,
     gather,
-    linked,
 )
 from bot.services.assessments.service import (
     Assessable,
@@ -40,6 +39,5 @@ __all__ = [
     "TargetLine",
     "ValueFigure",
     "gather",
-    "linked",
     "preview",
 ]

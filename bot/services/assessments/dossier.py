@@ -53,7 +53,6 @@ __all__ = [  # the feedback's names stay importable from here
     "assessment_of",
     "gather",
     "is_published",
-    "linked",
     "suggestion_and_targets",
 ]
 
@@ -100,12 +99,6 @@ class Dossier:
 
 def _text(value: Decimal | None) -> str | None:
     return None if value is None else format(value.normalize(), "f")
-
-
-async def linked(session: AsyncSession, telegram_user_id: int) -> Employee | None:
-    """The employee linked to a Telegram account, if any."""
-    query = select(Employee).where(col(Employee.telegram_user_id) == telegram_user_id)
-    return (await session.exec(query)).first()
 
 
 # --- the dossier ----------------------------------------------------------------------------

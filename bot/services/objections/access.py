@@ -12,12 +12,11 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.db.models import Assessment, Cycle, Employee, Objection, ObjectionNote, Result
 from bot.domain import ObjectionStatus
-from bot.services.audit import Actor, record
+from bot.services.audit import Actor, acting_employee, record
 from bot.services.objections.rows import (
     Case,
     closes,
     decider_for,
-    employee_of,
     last_moment,
     load_case,
     may_decide,
@@ -34,8 +33,7 @@ class Refuser:
 
     session: AsyncSession
     at: datetime
-    telegram_user_id: int
-    employee: Employee | None
+    actor: Actor
     subject_type: str
     subject_id: int
     attempt: str
@@ -45,7 +43,7 @@ class Refuser:
         record(
             self.session,
             at=self.at,
-            actor=Actor(self.telegram_user_id, self.employee.id if self.employee else None),
+            actor=self.actor,
             action=ObjectionAction.REFUSED,
             subject_type=self.subject_type,
             subject_id=self.subject_id,
@@ -83,11 +81,11 @@ class Question:
 
 
 async def fileable(
-    session: AsyncSession, telegram_user_id: int, result_id: int, *, now: datetime, tz: ZoneInfo
+    session: AsyncSession, actor: Actor, result_id: int, *, now: datetime, tz: ZoneInfo
 ) -> Filing | Refused:
     """The owner's result, inside its window and not objected to yet."""
-    me = await employee_of(session, telegram_user_id)
-    refuse = Refuser(session, now, telegram_user_id, me, "result", result_id, "file")
+    me = await acting_employee(session, actor)
+    refuse = Refuser(session, now, actor, "result", result_id, "file")
     result = await session.get(Result, result_id)
     if me is None:
         return refuse(Refusal.NOT_LINKED)
@@ -105,7 +103,7 @@ async def fileable(
 
 async def deciding(
     session: AsyncSession,
-    telegram_user_id: int,
+    actor: Actor,
     objection_id: int,
     *,
     now: datetime,
@@ -113,8 +111,8 @@ async def deciding(
     open_only: bool = True,
 ) -> Deciding | Refused:
     """The case, when this person decides it (and, with ``open_only``, it is still open)."""
-    me = await employee_of(session, telegram_user_id)
-    refuse = Refuser(session, now, telegram_user_id, me, "objection", objection_id, attempt)
+    me = await acting_employee(session, actor)
+    refuse = Refuser(session, now, actor, "objection", objection_id, attempt)
     objection = await session.get(Objection, objection_id)
     if me is None:
         return refuse(Refusal.NOT_LINKED)
@@ -129,29 +127,27 @@ async def deciding(
 
 
 async def asking(
-    session: AsyncSession, telegram_user_id: int, objection_id: int, party: Party, *, now: datetime
+    session: AsyncSession, actor: Actor, objection_id: int, party: Party, *, now: datetime
 ) -> tuple[Deciding, Employee] | Refused:
     """The open case and the person to question, when the decider may ask them."""
     attempt = f"ask_{party.value}"
-    found = await deciding(session, telegram_user_id, objection_id, now=now, attempt=attempt)
+    found = await deciding(session, actor, objection_id, now=now, attempt=attempt)
     if isinstance(found, Refused):
         return found
     case = found.case
     person = case.rater if party is Party.RATER else case.employee
     if person.telegram_user_id is None:
-        refuse = Refuser(
-            session, now, telegram_user_id, found.me, "objection", objection_id, attempt
-        )
+        refuse = Refuser(session, now, actor, "objection", objection_id, attempt)
         return refuse(Refusal.UNREACHABLE, name=person.name)
     return found, person
 
 
 async def answering(
-    session: AsyncSession, telegram_user_id: int, note_id: int, *, now: datetime
+    session: AsyncSession, actor: Actor, note_id: int, *, now: datetime
 ) -> Question | Refused:
     """A question put to this person in an open case, not answered yet."""
-    me = await employee_of(session, telegram_user_id)
-    refuse = Refuser(session, now, telegram_user_id, me, "objection_note", note_id, "answer")
+    me = await acting_employee(session, actor)
+    refuse = Refuser(session, now, actor, "objection_note", note_id, "answer")
     note = await session.get(ObjectionNote, note_id)
     if me is None:
         return refuse(Refusal.NOT_LINKED)

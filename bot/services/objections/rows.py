@@ -101,12 +101,6 @@ def stored_id(row: SQLModel) -> int:
     return int(key)
 
 
-async def employee_of(session: AsyncSession, telegram_user_id: int) -> Employee | None:
-    """The employee linked to a Telegram account."""
-    query = select(Employee).where(Employee.telegram_user_id == telegram_user_id)
-    return (await session.exec(query)).first()
-
-
 async def objection_of(session: AsyncSession, result_id: int) -> Objection | None:
     """The objection to a result, if any."""
     query = select(Objection).where(Objection.result_id == result_id)

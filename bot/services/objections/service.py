@@ -12,13 +12,12 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.db.models import Employee, Objection, ObjectionNote, Result
 from bot.domain import ObjectionStatus
-from bot.services.audit import Actor, record
+from bot.services.audit import Actor, acting_employee, record
 from bot.services.env import ServiceEnv
 from bot.services.objections import access, decision, listing, notices
 from bot.services.objections.access import Question, Refuser
 from bot.services.objections.rows import (
     card_of,
-    employee_of,
     last_moment,
     load_case,
     notes_of,
@@ -51,13 +50,13 @@ class ObjectionService:
 
     # --- reading ---------------------------------------------------------------------------
 
-    async def overview(self, telegram_user_id: int) -> Overview | None:
+    async def overview(self, actor: Actor) -> Overview | None:
         """The person's results, the cases they decide and the questions put to them.
 
         None when the Telegram account is not linked to an employee.
         """
         async with self._env.db.session() as session:
-            me = await employee_of(session, telegram_user_id)
+            me = await acting_employee(session, actor)
             if me is None:
                 return None
             now, tz = self._env.clock(), self._env.settings.tz
@@ -81,21 +80,21 @@ class ObjectionService:
                 states[objection.result_id] = state_of(objection)
         return states
 
-    async def case(self, telegram_user_id: int, objection_id: int) -> CaseView | Refused:
+    async def case(self, actor: Actor, objection_id: int) -> CaseView | Refused:
         """The case for its decider, open or decided."""
-        return await self._case_view(telegram_user_id, objection_id, open_only=False)
+        return await self._case_view(actor, objection_id, open_only=False)
 
-    async def may_decide(self, telegram_user_id: int, objection_id: int) -> CaseView | Refused:
+    async def may_decide(self, actor: Actor, objection_id: int) -> CaseView | Refused:
         """The case, when this person may still decide it."""
-        return await self._case_view(telegram_user_id, objection_id, open_only=True)
+        return await self._case_view(actor, objection_id, open_only=True)
 
     # --- filing ----------------------------------------------------------------------------
 
-    async def filing(self, telegram_user_id: int, result_id: int) -> FilingView | Refused:
+    async def filing(self, actor: Actor, result_id: int) -> FilingView | Refused:
         """The result the person may object to now, or why they may not."""
         now, tz = self._env.clock(), self._env.settings.tz
         async with self._env.db.session() as session:
-            found = await access.fileable(session, telegram_user_id, result_id, now=now, tz=tz)
+            found = await access.fileable(session, actor, result_id, now=now, tz=tz)
             if isinstance(found, Refused):
                 return found
             return FilingView(
@@ -108,12 +107,12 @@ class ObjectionService:
                 decider=found.decider.name if found.decider else "",
             )
 
-    async def file(self, telegram_user_id: int, result_id: int, reasons: str) -> Filed | Refused:
+    async def file(self, actor: Actor, result_id: int, reasons: str) -> Filed | Refused:
         """File an objection with reasons; the decider (or BKPSDM) is told at once."""
         now, tz = self._env.clock(), self._env.settings.tz
         try:
             async with self._env.db.session() as session:
-                found = await access.fileable(session, telegram_user_id, result_id, now=now, tz=tz)
+                found = await access.fileable(session, actor, result_id, now=now, tz=tz)
                 if isinstance(found, Refused):
                     return found
                 objection = Objection(
@@ -138,12 +137,12 @@ class ObjectionService:
     # --- hearing ---------------------------------------------------------------------------
 
     async def may_ask(
-        self, telegram_user_id: int, objection_id: int, party: Party
+        self, actor: Actor, objection_id: int, party: Party
     ) -> QuestionView | Refused:
         """Whether the decider may put a question to ``party`` now (before it is written)."""
         now = self._env.clock()
         async with self._env.db.session() as session:
-            found = await access.asking(session, telegram_user_id, objection_id, party, now=now)
+            found = await access.asking(session, actor, objection_id, party, now=now)
             if isinstance(found, Refused):
                 return found
             deciding, person = found
@@ -152,13 +151,11 @@ class ObjectionService:
                 0, case.employee.name, case.cycle.name, deciding.me.name, person.name, party, ""
             )
 
-    async def ask(
-        self, telegram_user_id: int, objection_id: int, party: Party, text: str
-    ) -> Sent | Refused:
+    async def ask(self, actor: Actor, objection_id: int, party: Party, text: str) -> Sent | Refused:
         """Send the decider's question to the rater or the employee."""
         now = self._env.clock()
         async with self._env.db.session() as session:
-            found = await access.asking(session, telegram_user_id, objection_id, party, now=now)
+            found = await access.asking(session, actor, objection_id, party, now=now)
             if isinstance(found, Refused):
                 return found
             (me, case), person = (found[0].me, found[0].case), found[1]
@@ -192,12 +189,10 @@ class ObjectionService:
             )
             return Sent(objection_id, person.name)
 
-    async def question(self, telegram_user_id: int, note_id: int) -> QuestionView | Refused:
+    async def question(self, actor: Actor, note_id: int) -> QuestionView | Refused:
         """A question put to this person, while it may still be answered."""
         async with self._env.db.session() as session:
-            found = await access.answering(
-                session, telegram_user_id, note_id, now=self._env.clock()
-            )
+            found = await access.answering(session, actor, note_id, now=self._env.clock())
             if isinstance(found, Refused):
                 return found
             case = found.case
@@ -211,12 +206,12 @@ class ObjectionService:
                 found.note.text,
             )
 
-    async def answer(self, telegram_user_id: int, note_id: int, text: str) -> Sent | Refused:
+    async def answer(self, actor: Actor, note_id: int, text: str) -> Sent | Refused:
         """Send the answer back to whoever asked; one answer per question."""
         now = self._env.clock()
         try:
             async with self._env.db.session() as session:
-                found = await access.answering(session, telegram_user_id, note_id, now=now)
+                found = await access.answering(session, actor, note_id, now=now)
                 if isinstance(found, Refused):
                     return found
                 return await self._store_answer(session, found, text, now)
@@ -225,15 +220,13 @@ class ObjectionService:
 
     # --- deciding --------------------------------------------------------------------------
 
-    async def keep(
-        self, telegram_user_id: int, objection_id: int, reason: str
-    ) -> Decided | Refused:
+    async def keep(self, actor: Actor, objection_id: int, reason: str) -> Decided | Refused:
         """Decide to keep the result as it is (final)."""
-        return await self._decide(telegram_user_id, objection_id, reason, None)
+        return await self._decide(actor, objection_id, reason, None)
 
     async def change(
         self,
-        telegram_user_id: int,
+        actor: Actor,
         objection_id: int,
         *,
         hasil: Rating,
@@ -241,7 +234,7 @@ class ObjectionService:
         reason: str,
     ) -> Decided | Refused:
         """Decide to change the ratings (final); the predikat follows from the matrix."""
-        return await self._decide(telegram_user_id, objection_id, reason, (hasil, perilaku))
+        return await self._decide(actor, objection_id, reason, (hasil, perilaku))
 
     async def unchanged(self, objection_id: int, hasil: Rating, perilaku: Rating) -> bool:
         """True when these are the ratings the objected result already has."""
@@ -253,13 +246,13 @@ class ObjectionService:
     # --- the steps -------------------------------------------------------------------------
 
     async def _case_view(
-        self, telegram_user_id: int, objection_id: int, *, open_only: bool
+        self, actor: Actor, objection_id: int, *, open_only: bool
     ) -> CaseView | Refused:
         attempt = "decide" if open_only else "view"
         async with self._env.db.session() as session:
             found = await access.deciding(
                 session,
-                telegram_user_id,
+                actor,
                 objection_id,
                 now=self._env.clock(),
                 attempt=attempt,
@@ -314,22 +307,18 @@ class ObjectionService:
 
     async def _decide(
         self,
-        telegram_user_id: int,
+        actor: Actor,
         objection_id: int,
         reason: str,
         ratings: decision.Ratings | None,
     ) -> Decided | Refused:
         now = self._env.clock()
         async with self._env.db.session() as session:
-            found = await access.deciding(
-                session, telegram_user_id, objection_id, now=now, attempt="decide"
-            )
+            found = await access.deciding(session, actor, objection_id, now=now, attempt="decide")
             if isinstance(found, Refused):
                 return found
             me, case = found.me, found.case
-            refuse = Refuser(
-                session, now, telegram_user_id, me, "objection", objection_id, "decide"
-            )
+            refuse = Refuser(session, now, actor, "objection", objection_id, "decide")
             if ratings == (case.result.hasil, case.result.perilaku):
                 return refuse(Refusal.UNCHANGED)
             claimed = await decision.claim(

@@ -16,8 +16,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.db.models import Assessment, Cycle, Employee, Objection, Result, Unit
-from bot.services.assessments import linked
-from bot.services.audit import Actor, record
+from bot.services.audit import Actor, acting_employee, record
 from bot.services.authority import Power, find_unit, is_admin, may, standings
 from bot.services.env import ServiceEnv
 from bot.services.phases import Phase, PhaseStatus, status_at
@@ -60,10 +59,10 @@ class ResultService:
 
     # --- reading ----------------------------------------------------------------------------
 
-    async def overview(self, telegram_user_id: int) -> Overview:
+    async def overview(self, actor: Actor) -> Overview:
         """The person's own results (the newest in full) and their direct subordinates'."""
         async with self._env.db.session() as session:
-            me = await linked(session, telegram_user_id)
+            me = await acting_employee(session, actor)
             if me is not None:
                 own = await _lines(session, col(Result.employee_id) == me.id)
                 team_ids = select(Employee.id).where(col(Employee.superior_id) == me.id)
@@ -72,14 +71,13 @@ class ResultService:
                 return Overview(latest, tuple(own[1:]), tuple(team))
         raise ResultRefused("not_linked")
 
-    async def detail(self, telegram_user_id: int, result_id: int) -> ResultDetail:
+    async def detail(self, actor: Actor, result_id: int) -> ResultDetail:
         """One result, for the employee, their direct superior or the rater only."""
         async with self._env.db.session() as session:
-            me = await linked(session, telegram_user_id)
+            me = await acting_employee(session, actor)
             result = await session.get(Result, result_id)
             if me is not None and result is not None and await _may_read(session, me, result):
                 return await self._detail(session, result_id, own=result.employee_id == me.id)
-            actor = Actor(telegram_user_id=telegram_user_id, employee_id=me.id if me else None)
         return await self._refuse(actor, "not_yours", subject_id=result_id)
 
     async def result_for(self, *, cycle_id: int, employee_id: int) -> PublishedResult | None:
@@ -121,10 +119,10 @@ class ResultService:
 
     # --- publication ------------------------------------------------------------------------
 
-    async def publishable(self, telegram_user_id: int) -> tuple[UnitOption, ...]:
+    async def publishable(self, actor: Actor) -> tuple[UnitOption, ...]:
         """Units with results due that the person may publish (their own; any for BKPSDM)."""
         async with self._env.db.session() as session:
-            me = await linked(session, telegram_user_id)
+            me = await acting_employee(session, actor)
             if me is None:
                 raise ResultRefused("not_linked")
             options = []
@@ -254,7 +252,7 @@ class ResultService:
         cycle = await session.get(Cycle, cycle_id)
         unit = await _unit(session, unit_id, unit_key)
         operator = actor.label is not None
-        me = None if operator else await linked(session, actor.telegram_user_id or 0)
+        me = None if operator else await acting_employee(session, actor)
         if unit is None:  # nothing to stand towards: only BKPSDM learns that it does not exist
             allowed = operator or is_admin(me)
         else:

@@ -11,16 +11,8 @@ from datetime import datetime
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.db.models import Employee
 from bot.services.audit import Actor, record
 from bot.services.targets.views import TargetAudit
-
-
-async def employee_of(session: AsyncSession, actor: Actor) -> Employee | None:
-    """The employee who acts (None: the account is linked to nobody)."""
-    if actor.employee_id is None:
-        return None
-    return await session.get(Employee, actor.employee_id)
 
 
 def refuse(

@@ -16,11 +16,11 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.callbacks import ItemAction
 from bot.db.models import Cycle, Employee, Target
 from bot.domain import TargetKind, TargetStatus
-from bot.services.audit import Actor, record
+from bot.services.audit import Actor, acting_employee, record
 from bot.services.cycles import Phase, is_open
 from bot.services.env import ServiceEnv
 from bot.services.outbox import Button, Notification, enqueue
-from bot.services.targets.access import employee_of, refuse
+from bot.services.targets.access import refuse
 from bot.services.targets.checks import MAX_TEXT, MAX_UNIT, amount_problem, clean_text, match_key
 from bot.services.targets.views import (
     CycleInfo,
@@ -77,7 +77,7 @@ async def build_gate(
     ``employee_id`` (from a "propose" button) must be the person's own; ``base_id`` their own
     target of the cycle; ``revises_id`` their own returned target of the cycle.
     """
-    me = await employee_of(session, actor)
+    me = await acting_employee(session, actor)
     if me is None:
         return Gate(Refusal.NOT_LINKED), None
     facts = await load_facts(env, session, me)

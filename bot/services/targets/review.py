@@ -18,10 +18,10 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.db.models import Cycle, Employee, Target
 from bot.domain import TargetStatus
-from bot.services.audit import Actor, record
+from bot.services.audit import Actor, acting_employee, record
 from bot.services.env import ServiceEnv
 from bot.services.outbox import REPLY, Notification, enqueue
-from bot.services.targets.access import employee_of, refuse
+from bot.services.targets.access import refuse
 from bot.services.targets.views import (
     Decision,
     Outcome,
@@ -43,7 +43,7 @@ _ALREADY = {
 async def pending(env: ServiceEnv, actor: Actor) -> Review:
     """The proposals of the person's direct subordinates that wait for their decision."""
     async with env.db.session() as session:
-        me = await employee_of(session, actor)
+        me = await acting_employee(session, actor)
         if me is None:
             return Review((), 0, linked=False)
         query = (
@@ -124,7 +124,7 @@ async def _decidable(
     env: ServiceEnv, session: AsyncSession, actor: Actor, target_id: int
 ) -> Decision | tuple[Target, Employee, Cycle, Employee]:
     """The target, its owner, cycle and the deciding superior; or why it cannot be decided."""
-    me = await employee_of(session, actor)
+    me = await acting_employee(session, actor)
     target = await session.get(Target, target_id)
     owner = await session.get(Employee, target.employee_id) if target else None
     cycle = await session.get(Cycle, target.cycle_id) if target else None

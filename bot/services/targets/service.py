@@ -7,10 +7,10 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.db.models import Employee, Target
 from bot.domain import TargetStatus
-from bot.services.audit import Actor
+from bot.services.audit import Actor, acting_employee
 from bot.services.env import ServiceEnv
 from bot.services.targets import proposals, review
-from bot.services.targets.access import employee_of, refuse
+from bot.services.targets.access import refuse
 from bot.services.targets.checks import MAX_TEXT, clean_text
 from bot.services.targets.superior_report import report_superior
 from bot.services.targets.views import (
@@ -59,7 +59,7 @@ class TargetService:
         Raises TargetRefusedError: NOT_LINKED, or NOT_ALLOWED (audited) for anyone else's.
         """
         async with self._env.db.session() as session:
-            me = await employee_of(session, actor)
+            me = await acting_employee(session, actor)
             if me is None:
                 raise TargetRefusedError(Refusal.NOT_LINKED)
             owner_id = await self._visible_owner(session, me, employee_id)
@@ -116,7 +116,7 @@ class TargetService:
     async def own_target(self, actor: Actor, target_id: int) -> TargetView | None:
         """One of the person's own targets (None for anyone else's, or when unlinked)."""
         async with self._env.db.session() as session:
-            me = await employee_of(session, actor)
+            me = await acting_employee(session, actor)
             return None if me is None else await proposals.own(session, me, target_id)
 
     async def form_facts(
@@ -124,7 +124,7 @@ class TargetService:
     ) -> FormFacts:
         """What the proposal form shows; ids of someone else's targets show nothing."""
         async with self._env.db.session() as session:
-            me = await employee_of(session, actor)
+            me = await acting_employee(session, actor)
             if me is None:
                 return FormFacts((), None, None)
             facts = await proposals.load_facts(self._env, session, me)
@@ -145,7 +145,7 @@ class TargetService:
     ) -> bool:
         """Whether the person already has this indicator pending or approved in the cycle."""
         async with self._env.db.session() as session:
-            me = await employee_of(session, actor)
+            me = await acting_employee(session, actor)
             if me is None:
                 return False
             facts = await proposals.load_facts(self._env, session, me)

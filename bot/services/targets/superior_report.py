@@ -12,10 +12,10 @@ from datetime import datetime
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.db.models import Employee, Unit
-from bot.services.audit import Actor, record
+from bot.services.audit import Actor, acting_employee, record
 from bot.services.env import ServiceEnv
 from bot.services.outbox import Notification, enqueue
-from bot.services.targets.access import employee_of, refuse
+from bot.services.targets.access import refuse
 from bot.services.targets.views import ReportOutcome, TargetAudit
 
 
@@ -24,7 +24,7 @@ async def report_superior(env: ServiceEnv, actor: Actor, employee_id: int) -> Re
     now = env.clock()
     admin_chat = env.settings.admin_chat_id
     async with env.db.session() as session:
-        me = await employee_of(session, actor)
+        me = await acting_employee(session, actor)
         if me is None:
             return ReportOutcome.NOT_LINKED
         if me.id != employee_id:
