@@ -81,7 +81,7 @@ from bot.services.targets import TargetAction
 from scoring import Rating
 from tests.access import world as w
 from tests.conftest import FakeClock
-from tests.support import updates as make
+from tests.support import chat
 from tests.support.recording import TEST_TOKEN, RecordingRequest
 
 MATRIX = """
@@ -251,17 +251,12 @@ class Cell:
 
     async def say(self, text: str) -> None:
         """The actor sends a message or command in their private chat."""
-        person = self.world.people[self.role]
-        update = make.message(
-            self.stage.app.bot, user_id=self.tg, text=text, first_name=person.first_name
-        )
-        await self.stage.app.process_update(update)
+        first_name = self.world.people[self.role].first_name
+        await chat.say(self.stage.app, self.tg, text, first_name=first_name)
 
     async def press(self, data: str) -> None:
         """The actor presses a button carrying ``data``."""
-        await self.stage.app.process_update(
-            make.callback(self.stage.app.bot, user_id=self.tg, data=data)
-        )
+        await chat.press(self.stage.app, self.tg, data)
 
     async def draft(self, form: str | None = None) -> DraftState | None:
         """The actor's open form (only when it is ``form``, if given)."""
@@ -530,8 +525,7 @@ ASK = "Mohon jelaskan dasar penilaian perilaku kerja triwulan ini."
 async def terbitkan(cell: Cell) -> None:
     """/terbitkan; her unit is chosen only when offered, then the reason and the confirmation."""
     await cell.say("/terbitkan")
-    markup = cell.stage.recorder.calls[-1].params.get("reply_markup") or {}
-    offered = [b["callback_data"] for row in markup.get("inline_keyboard", []) for b in row]
+    offered = [data for _, data in chat.buttons(cell.stage.recorder.calls[-1].params)]
     if any(data.endswith(f":{cell.world.publish_value}") for data in offered):
         await cell.choose("publish", cell.world.publish_value)
         await cell.go_on("publish", REASON if await _asks(cell, "reason") else SEND_IT, SEND_IT)

@@ -20,7 +20,7 @@ from tests.access import world as w
 from tests.conftest import FakeClock
 from tests.evidence.fake_api import FileServingRequest
 from tests.support import factories_appraisal as fa
-from tests.support import updates as make
+from tests.support.chat import say
 from tests.support.queries import counting
 
 pytestmark = pytest.mark.db
@@ -91,6 +91,6 @@ async def test_penilaian_costs_the_same_for_a_large_team(app: KinerjaApp, db: Da
     """Whom a head may assess is read in a fixed number of queries, not two per subordinate."""
     office = await fa.office(db, staff=30)
     with counting(db) as tally:
-        await app.process_update(make.message(app.bot, user_id=fa.HEAD_TG, text="/penilaian"))
+        await say(app, fa.HEAD_TG, "/penilaian")
     assert tally.queries <= 10, str(tally)
     assert len(office.staff) == 30

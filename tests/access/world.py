@@ -60,9 +60,8 @@ from bot.services.objections import Party
 from scoring import OrgPredikat, Rating
 from scoring.feedback import Relation
 from tests.conftest import FakeClock
-from tests.support import factories, factories_evidence, factories_feedback, factories_targets
+from tests.support import chat, factories, factories_evidence, factories_feedback, factories_targets
 from tests.support import factories_appraisal as fa
-from tests.support import updates as make
 from tests.support.recording import RecordingRequest
 
 NOW = datetime(2026, 1, 14, 2, 0, tzinfo=UTC)  # Wednesday 09:00 WIB
@@ -325,13 +324,12 @@ async def build(
     publish_value = f"{mine.cycle_id}.{mine.unit_id}" + (".b" if mine.distribution.breached else "")
 
     # Budi has the assessment form open on Sari again: his open question and its buttons.
-    await app.process_update(make.message(app.bot, user_id=_tg(budi), text="/penilaian"))
+    await chat.say(app, _tg(budi), "/penilaian")
     draft = await deps.drafts.current(_tg(budi))
     assert draft is not None
     choose = FormAnswer(draft.id, draft.seq, f"{q4.id}.{sari.id}").encode()
-    await app.process_update(make.callback(app.bot, user_id=_tg(budi), data=choose))
-    keyboard = recorder.last(_tg(budi))["reply_markup"]["inline_keyboard"]
-    superior_question = keyboard[0][0]["callback_data"]
+    await chat.press(app, _tg(budi), choose)
+    superior_question = chat.buttons(recorder.last(_tg(budi)))[0][1]
     recorder.calls.clear()
 
     people = {

@@ -12,10 +12,11 @@ from bot.db.models import Assessment, Draft
 from bot.db.session import Database
 from bot.domain import EvidenceStatus, TargetKind
 from scoring import Predikat, Rating, Relation
-from tests.assessment.steps import Person, audit, data, labels
+from tests.assessment.steps import audit
 from tests.conftest import FakeClock
 from tests.support import factories
 from tests.support import factories_appraisal as fa
+from tests.support.chat import Chat, data_of, labels
 from tests.support.recording import RecordingRequest
 
 REASON = "Dua laporan terlambat dua minggu tanpa pemberitahuan kepada atasan."
@@ -50,7 +51,7 @@ async def test_only_direct_subordinates_are_offered(
     office = await fa.office(db, staff=2)
     other_head = await factories.employee(db, name="Kepala Lain", serial=150)
     await factories.employee(db, name="Orang Lain", serial=151, superior=other_head)
-    head = Person(app, recorder, fa.HEAD_TG)
+    head = Chat(app, recorder, fa.HEAD_TG)
     first = await head.say("/penilaian")
     assert "Pilih bawahan langsung" in first["text"]
     assert labels(first) == ["👤 Budi Santoso", "👤 Sari Wulandari", "✖️ Batal"]
@@ -62,9 +63,9 @@ async def test_one_screen_shows_targets_evidence_suggestion_and_feedback(
 ) -> None:
     """After choosing, one message holds the dossier and the three buttons, suggestion marked."""
     await _office_with_work(db)
-    head = Person(app, recorder, fa.HEAD_TG)
+    head = Chat(app, recorder, fa.HEAD_TG)
     await head.say("/penilaian")
-    screen = await head.choose("👤 Sari")
+    screen = await head.press("👤 Sari")
     text = screen["text"]
     assert "Laporan kepegawaian (utama): 10/12 dokumen = 83,3 % (di bawah)" in text
     assert "bukti 2, terverifikasi 1" in text  # the newest evidence gives the realisation
@@ -86,15 +87,15 @@ async def test_suggested_results_and_meets_behaviour_need_no_reason(
 ) -> None:
     """Suggestion chosen, behaviour meets: straight to confirmation, predikat Baik, stored."""
     office = await _office_with_work(db)
-    head = Person(app, recorder, fa.HEAD_TG)
+    head = Chat(app, recorder, fa.HEAD_TG)
     await head.say("/penilaian")
-    await head.choose("👤 Sari")
-    behaviour = await head.choose("➡️ Sesuai ekspektasi ⭐")
+    await head.press("👤 Sari")
+    behaviour = await head.press("➡️ Sesuai ekspektasi ⭐")
     assert "Pilih rating <b>perilaku kerja</b>" in behaviour["text"]
-    confirm = await head.choose("➡️ Sesuai")
+    confirm = await head.press("➡️ Sesuai")
     assert "Predikat: <b>Baik</b>" in confirm["text"]
     assert "Alasan" not in confirm["text"]
-    done = await head.choose("✅ Kirim")
+    done = await head.press("✅ Kirim")
     assert "Penilaian Sari Wulandari untuk Periode 2025-10-01 tersimpan" in done["text"]
     [stored] = await _assessments(db)
     assert (stored.hasil, stored.perilaku, stored.predikat) == (
@@ -116,20 +117,20 @@ async def test_results_other_than_the_suggestion_need_a_written_reason(
 ) -> None:
     """Above instead of the suggested meets: a reason step; too short is refused, nothing lost."""
     await _office_with_work(db)
-    head = Person(app, recorder, fa.HEAD_TG)
+    head = Chat(app, recorder, fa.HEAD_TG)
     await head.say("/penilaian")
-    await head.choose("👤 Sari")
-    ask = await head.choose("⬆️ Di atas")
+    await head.press("👤 Sari")
+    ask = await head.press("⬆️ Di atas")
     assert "berbeda dari saran «Sesuai ekspektasi»" in ask["text"]
     short = await head.say("bagus")
     assert "Terlalu singkat" in short["text"]
     assert "berbeda dari saran" in short["text"]
     await head.say("Melampaui target mutasi dan membantu bidang lain menyusun laporan.")
-    await head.choose("⬆️ Di atas")
-    confirm = head.last()
+    await head.press("⬆️ Di atas")
+    confirm = head.last
     assert "Predikat: <b>Sangat Baik</b>" in confirm["text"]
     assert "Alasan: <i>Melampaui target mutasi" in confirm["text"]
-    await head.choose("✅ Kirim")
+    await head.press("✅ Kirim")
     [stored] = await _assessments(db)
     assert stored.predikat is Predikat.SANGAT_BAIK
     assert (
@@ -142,16 +143,16 @@ async def test_behaviour_below_needs_a_reason_and_caps_the_predikat(
 ) -> None:
     """Behaviour below: a reason with evidence, then Kurang/Misconduct (matrix cap) is shown."""
     await _office_with_work(db)
-    head = Person(app, recorder, fa.HEAD_TG)
+    head = Chat(app, recorder, fa.HEAD_TG)
     await head.say("/penilaian")
-    await head.choose("👤 Sari")
-    await head.choose("➡️ Sesuai")
-    ask = await head.choose("⬇️ Di bawah")
+    await head.press("👤 Sari")
+    await head.press("➡️ Sesuai")
+    ask = await head.press("⬇️ Di bawah")
     assert "membatasi predikatnya paling tinggi Kurang/Misconduct" in ask["text"]
     confirm = await head.say(REASON)
     assert "Predikat: <b>Kurang/Misconduct</b>" in confirm["text"]
     assert "membatasi predikat paling tinggi Kurang/Misconduct" in confirm["text"]
-    await head.choose("✅ Kirim")
+    await head.press("✅ Kirim")
     [stored] = await _assessments(db)
     assert stored.predikat is Predikat.KURANG_MISCONDUCT
     assert stored.perilaku_reason == REASON
@@ -162,12 +163,12 @@ async def test_without_evidence_every_results_rating_needs_a_reason(
 ) -> None:
     """No approved target: no suggestion, no button marked, and the reason step follows."""
     await fa.office(db, staff=1)
-    head = Person(app, recorder, fa.HEAD_TG)
+    head = Chat(app, recorder, fa.HEAD_TG)
     await head.say("/penilaian")
-    screen = await head.choose("👤 Sari")
+    screen = await head.press("👤 Sari")
     assert "Tidak ada saran: belum ada target yang disetujui" in screen["text"]
     assert not any("saran" in label for label in labels(screen))
-    ask = await head.choose("➡️ Sesuai")
+    ask = await head.press("➡️ Sesuai")
     assert "tanpa saran dari bukti kerja" in ask["text"]
 
 
@@ -179,14 +180,14 @@ async def test_assessing_again_replaces_the_assessment(
     await fa.assessment(
         db, office.cycle, office.staff[0], office.head, hasil=Rating.BELOW, perilaku=Rating.BELOW
     )
-    head = Person(app, recorder, fa.HEAD_TG)
+    head = Chat(app, recorder, fa.HEAD_TG)
     first = await head.say("/penilaian")
     assert "✅ Sari Wulandari (nilai ulang)" in labels(first)
-    screen = await head.choose("✅ Sari")
+    screen = await head.press("✅ Sari")
     assert "sudah Anda nilai" in screen["text"]
-    await head.choose("➡️ Sesuai ekspektasi ⭐")
-    await head.choose("⬆️ Di atas")
-    done = await head.choose("✅ Kirim")
+    await head.press("➡️ Sesuai ekspektasi ⭐")
+    await head.press("⬆️ Di atas")
+    done = await head.press("✅ Kirim")
     assert "diperbarui" in done["text"]
     [stored] = await _assessments(db)
     assert stored.predikat is Predikat.BAIK
@@ -199,14 +200,14 @@ async def test_a_changed_suggestion_is_caught_when_sending(
 ) -> None:
     """New evidence between choosing and sending changes the suggestion: nothing is stored."""
     office = await _office_with_work(db)
-    head = Person(app, recorder, fa.HEAD_TG)
+    head = Chat(app, recorder, fa.HEAD_TG)
     await head.say("/penilaian")
-    await head.choose("👤 Sari")
-    await head.choose("➡️ Sesuai ekspektasi ⭐")
-    await head.choose("➡️ Sesuai")
+    await head.press("👤 Sari")
+    await head.press("➡️ Sesuai ekspektasi ⭐")
+    await head.press("➡️ Sesuai")
     extra = await fa.target(db, office.cycle, office.staff[0], indicator="Arsip", value="10")
     await fa.evidence(db, extra, "1")  # now two of three below: the suggestion becomes "below"
-    refused = await head.choose("✅ Kirim")
+    refused = await head.press("✅ Kirim")
     assert "Saran hasil kerja berubah" in refused["text"]
     assert await _assessments(db) == []
 
@@ -216,11 +217,11 @@ async def test_refusals_when_there_is_nothing_to_assess(
 ) -> None:
     """Staff have no subordinates; strangers are not linked; after the deadline it is closed."""
     office = await fa.office(db, staff=1)
-    staff = Person(app, recorder, fa.STAFF_TG)
+    staff = Chat(app, recorder, fa.STAFF_TG)
     assert "tidak mempunyai bawahan langsung" in (await staff.say("/penilaian"))["text"]
-    stranger = Person(app, recorder, 4242)
+    stranger = Chat(app, recorder, 4242)
     assert "belum tertaut" in (await stranger.say("/penilaian"))["text"]
-    head = Person(app, recorder, fa.HEAD_TG)
+    head = Chat(app, recorder, fa.HEAD_TG)
     await fa.assessment(db, office.cycle, office.staff[0], office.head)
     clock.advance(days=30)
     assert "Masa penilaian sedang tidak berlangsung" in (await head.say("/penilaian"))["text"]
@@ -242,7 +243,7 @@ async def test_published_results_cannot_be_reassessed(
         unit_id=office.head.unit_id,
         reason="unit kecil sekali",
     )
-    head = Person(app, recorder, fa.HEAD_TG)
+    head = Chat(app, recorder, fa.HEAD_TG)
     assert "sudah diterbitkan" in (await head.say("/penilaian"))["text"]
 
 
@@ -251,12 +252,12 @@ async def test_a_forged_button_changes_nothing(
 ) -> None:
     """A peer replays the head's button (another draft) or offers a stranger's id: refused."""
     office = await fa.office(db, staff=2)
-    head = Person(app, recorder, fa.HEAD_TG)
+    head = Chat(app, recorder, fa.HEAD_TG)
     first = await head.say("/penilaian")
-    sari_button = data(first, "👤 Sari")
-    peer = Person(app, recorder, fa.STAFF_TG + 1)  # Budi, Sari's peer
-    await peer.press(sari_button)
-    assert "Pertanyaan ini sudah dijawab" in peer.answers()[-1]
+    sari_button = data_of(first, "👤 Sari")
+    peer = Chat(app, recorder, fa.STAFF_TG + 1)  # Budi, Sari's peer
+    await peer.press_data(sari_button)
+    assert "Pertanyaan ini sudah dijawab" in peer.answers[-1]
     async with db.session() as session:
         draft = (
             await session.exec(select(Draft).where(Draft.telegram_user_id == fa.HEAD_TG))
@@ -264,7 +265,7 @@ async def test_a_forged_button_changes_nothing(
     assert draft.step == "employee"
     assert "employee" not in draft.data
     forged = sari_button.rsplit(":", 1)[0] + f":{office.cycle.id}.999"
-    refused = await head.press(forged)
+    refused = await head.press_data(forged)
     assert "Pilihan itu tidak tersedia lagi" in refused["text"]
     assert await _assessments(db) == []
 
@@ -304,9 +305,9 @@ async def test_additional_targets_count_and_range_targets_are_measured(
     await fa.evidence(db, band, "3")
     extra = await fa.target(db, office.cycle, sari, indicator="Pelatihan", kind=TargetKind.TAMBAHAN)
     await fa.evidence(db, extra, "10")
-    head = Person(app, recorder, fa.HEAD_TG)
+    head = Chat(app, recorder, fa.HEAD_TG)
     await head.say("/penilaian")
-    screen = await head.choose("👤 Sari")
+    screen = await head.press("👤 Sari")
     assert "Waktu layanan (utama): 3/2–4 hari = 100 % (sesuai)" in screen["text"]
     assert "Pelatihan (tambahan): 10/10 dokumen = 100 % (sesuai)" in screen["text"]
     assert "⭐ Sesuai ekspektasi: sebagian besar indikator sesuai ekspektasi" in screen["text"]
@@ -364,7 +365,7 @@ async def test_the_assessment_waits_until_the_feedback_has_closed(
     )
     sari = await factories.employee(db, name="Sari Wulandari", serial=101, superior=head)
     await fa.feedback(db, cycle, head, sari, Relation.SUPERIOR, scores=4)
-    person = Person(app, recorder, fa.HEAD_TG)
+    person = Chat(app, recorder, fa.HEAD_TG)
     waiting = await person.say("/penilaian")
     assert (
         "Umpan balik rekan untuk Triwulan IV 2025 masih dibuka sampai 16 Januari 2026"

@@ -20,11 +20,10 @@ from bot.domain import AssignmentSource
 from bot.services.audit import Actor
 from bot.services.feedback_types import Access
 from scoring import Berakhlak, OrgPredikat, Rating, Relation
-from tests.assessment.steps import Person, data
 from tests.conftest import FakeClock
-from tests.feedback.chat import Chat
 from tests.support import factories
 from tests.support import factories_appraisal as fa
+from tests.support.chat import Chat
 from tests.support.recording import RecordingRequest
 
 TODAY = date(2026, 1, 14)  # the clock fixture's Wednesday
@@ -97,7 +96,7 @@ async def _answer_in_chat(app: KinerjaApp, recorder: RecordingRequest, rater: Em
     for score in LATE:
         await chat.press(str(score))
     await chat.press("Lewati")  # no comment
-    return await chat.press("✅ Kirim")
+    return (await chat.press("✅ Kirim")).text
 
 
 async def _store_late(db: Database, assignment: FeedbackAssignment, at: datetime) -> None:
@@ -128,16 +127,16 @@ async def _edit_after_close(db: Database, rater: Employee, at: datetime) -> None
                 session.add(row)
 
 
-async def _teams_result(head: Person) -> str:
+async def _teams_result(head: Chat) -> str:
     """The head opens Sari's published result from /hasil."""
     overview = await head.say("/hasil")
-    return str((await head.press(data(overview, "👤 Sari")))["text"])
+    return str((await head.press("👤 Sari", overview))["text"])
 
 
-async def _dossier(head: Person) -> str:
+async def _dossier(head: Chat) -> str:
     await head.say("/batal")
     await head.say("/penilaian")
-    return str((await head.choose("👤 Sari"))["text"])
+    return str((await head.press("👤 Sari"))["text"])
 
 
 async def test_nothing_is_shown_while_feedback_is_open(
@@ -145,7 +144,7 @@ async def test_nothing_is_shown_while_feedback_is_open(
 ) -> None:
     """Before the close: the superior, the ratee and the head see no figure, before and after."""
     office, _, _ = await _office(db)
-    head, ratee = Person(app, recorder, fa.HEAD_TG), Person(app, recorder, fa.STAFF_TG)
+    head, ratee = Chat(app, recorder, fa.HEAD_TG), Chat(app, recorder, fa.STAFF_TG)
 
     async def views() -> list[str]:
         shown = [
@@ -177,7 +176,7 @@ async def test_after_the_close_every_view_is_frozen(
     fourth, fifth = office.staff[4], office.staff[5]
     assert "tersimpan" in await _answer_in_chat(app, recorder, fourth)  # in time: counted
     clock.now = datetime(2026, 1, 16, 2, 0, tzinfo=clock.now.tzinfo)  # Friday 09:00 WIB
-    head, ratee = Person(app, recorder, fa.HEAD_TG), Person(app, recorder, fa.STAFF_TG)
+    head, ratee = Chat(app, recorder, fa.HEAD_TG), Chat(app, recorder, fa.STAFF_TG)
 
     first = await _dossier(head)
     assert "• Rekan kerja: 2,8 (4 orang)" in first  # (1 + 3 + 5 + 2) / 4, the fourth counted

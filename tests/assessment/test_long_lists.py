@@ -15,9 +15,9 @@ from bot.db.models import Employee
 from bot.db.session import Database
 from bot.domain import EvidenceStatus
 from scoring import OrgPredikat, Rating, Relation
-from tests.assessment.steps import Person, data, labels
 from tests.support import factories, factories_targets
 from tests.support import factories_appraisal as fa
+from tests.support.chat import Chat, data_of, labels
 from tests.support.limits import assert_all_fit, maximal, shown
 from tests.support.recording import RecordingRequest
 
@@ -28,15 +28,15 @@ def _edits(recorder: RecordingRequest) -> list[dict[str, Any]]:
     return [c.params for c in recorder.calls if c.method == "editMessageText"]
 
 
-async def _walk(person: Person, recorder: RecordingRequest, tag: str) -> list[str]:
+async def _walk(person: Chat, recorder: RecordingRequest, tag: str) -> list[str]:
     """The option buttons' tags (``tag`` + two digits) on every page, following ▶️."""
-    page = person.last()
+    page = person.last
     offered: list[str] = []
     while True:
         offered += [m.group() for label in labels(page) if (m := re.search(tag + r"\d\d", label))]
         if not [label for label in labels(page) if label.startswith("Berikutnya")]:
             return offered
-        await person.press(data(page, "Berikutnya"))
+        await person.press("Berikutnya", page)
         page = _edits(recorder)[-1]
 
 
@@ -71,23 +71,23 @@ async def test_penilaian_pages_forty_staff_and_a_long_dossier_fits(
         )
         await fa.evidence(db, goal, "1234567.8901", status=EvidenceStatus.VERIFIED)
     await fa.feedback(db, office.cycle, office.head, first, Relation.SUPERIOR, scores=4)
-    head = Person(app, recorder, fa.HEAD_TG)
+    head = Chat(app, recorder, fa.HEAD_TG)
     await head.say("/penilaian")
     assert sorted(await _walk(head, recorder, "P")) == [f"P{n:02d}" for n in range(40)]
-    await head.press(data(_edits(recorder)[-1], "◀️"))  # back to page 4 of 5 ...
+    await head.press_data(data_of(_edits(recorder)[-1], "◀️"))  # back to page 4 of 5 ...
     await head.say("/lanjut")  # ... or ask again from the first page
-    dossier = await head.choose("👤 P00")
+    dossier = await head.press("👤 P00")
     assert "[I00]" in shown(dossier)
     assert re.search(r"dan \d+ target lainnya", shown(dossier))
     hasil = next(
         label for label in labels(dossier) if "saran" not in label and "Batal" not in label
     )
-    await head.choose(hasil)
+    await head.press(hasil)
     await head.say(maximal("[H]"))
-    await head.choose("⬇️ Di bawah")
+    await head.press("⬇️ Di bawah")
     confirm = await head.say(maximal("[B]"))
     assert maximal("[H]") in shown(confirm)
-    recorded = await head.choose("✅ Kirim")
+    recorded = await head.press("✅ Kirim")
     assert recorded
     assert_all_fit(recorder.calls, caplog)
 
@@ -108,7 +108,7 @@ async def test_terbitkan_pages_thirty_units_with_long_names(
         db, name="Admin BKPSDM", serial=460, unit_name="BKPSDM", telegram_user_id=ADMIN_TG
     )
     await fa.make_admin(db, admin)
-    bkpsdm = Person(app, recorder, ADMIN_TG)
+    bkpsdm = Chat(app, recorder, ADMIN_TG)
     first = await bkpsdm.say("/terbitkan")
     listed = re.findall(r"U\d\d", shown(first))
     offered = await _walk(bkpsdm, recorder, "U")

@@ -11,10 +11,11 @@ from bot.db.session import Database
 from bot.services.audit import Actor
 from bot.services.results import ResultRefused
 from scoring import OrgPredikat, Rating
-from tests.assessment.steps import Person, audit, labels
+from tests.assessment.steps import audit
 from tests.conftest import FakeClock
 from tests.support import factories
 from tests.support import factories_appraisal as fa
+from tests.support.chat import Chat, labels
 from tests.support.notify import deliver
 from tests.support.recording import RecordingRequest
 
@@ -48,18 +49,18 @@ async def test_a_curve_within_the_rules_publishes_after_confirmation(
     """Baik unit, two Baik and one Butuh Perbaikan: no reason asked; results and messages out."""
     office = await _assessed(db, MEETS, MEETS, BELOW)
     await fa.unit_predikat(db, office.cycle, office.head.unit_id, OrgPredikat.BAIK)
-    head = Person(app, recorder, fa.HEAD_TG)
+    head = Chat(app, recorder, fa.HEAD_TG)
     first = await head.say("/terbitkan")
     assert "• Dinas Kesehatan · Periode 2025-10-01: 3 hasil menunggu" in first["text"]
     assert labels(first) == ["🏢 Dinas Kesehatan (3 hasil)", "✖️ Batal"]
-    confirm = await head.choose("🏢 Dinas Kesehatan")
+    confirm = await head.press("🏢 Dinas Kesehatan")
     text = confirm["text"]
     assert "Predikat organisasi: <b>Baik</b>" in text
     assert "• Baik: 2\n" in text
     assert "• Butuh Perbaikan: 1\n" in text
     assert "Terlalu kecil untuk persentase" in text
     assert "✅ Sebaran sesuai kurva distribusi." in text
-    done = await head.choose("✅ Kirim")
+    done = await head.press("✅ Kirim")
     assert "3 hasil Dinas Kesehatan untuk Periode 2025-10-01 diterbitkan. 3 pegawai" in done["text"]
     assert len(await _results(db)) == 3
     notes = await _outbox(db)
@@ -83,15 +84,15 @@ async def test_a_breach_needs_a_written_reason(
     """Baik unit with only Baik: the breach is listed, a reason is asked, then stored."""
     office = await _assessed(db, MEETS, MEETS)
     await fa.unit_predikat(db, office.cycle, office.head.unit_id, OrgPredikat.BAIK)
-    head = Person(app, recorder, fa.HEAD_TG)
+    head = Chat(app, recorder, fa.HEAD_TG)
     await head.say("/terbitkan")
-    ask = await head.choose("🏢 Dinas Kesehatan")
+    ask = await head.press("🏢 Dinas Kesehatan")
     assert "⚠️ Melanggar kurva distribusi:" in ask["text"]
     assert "paling sedikit satu pegawai Butuh Perbaikan atau Kurang/Misconduct" in ask["text"]
     assert "tulis alasannya" in ask["text"]
     confirm = await head.say(REASON)
     assert f"Alasan menerbitkan walau melanggar kurva: <i>{REASON}</i>" in confirm["text"]
-    done = await head.choose("✅ Kirim")
+    done = await head.press("✅ Kirim")
     assert "Alasan menerbitkan walau melanggar kurva dicatat" in done["text"]
     async with db.session() as session:
         row = (await session.exec(select(UnitResult))).one()
@@ -106,10 +107,10 @@ async def test_without_an_organisational_predikat_it_says_what_to_do(
 ) -> None:
     """No UnitResult: the unit cannot be chosen; the message names the BKPSDM command."""
     await _assessed(db, MEETS)
-    head = Person(app, recorder, fa.HEAD_TG)
+    head = Chat(app, recorder, fa.HEAD_TG)
     first = await head.say("/terbitkan")
     assert "predikat organisasi belum ditetapkan" in first["text"]
-    again = await head.choose("🏢 Dinas Kesehatan")
+    again = await head.press("🏢 Dinas Kesehatan")
     assert "Predikat organisasi Dinas Kesehatan untuk periode ini belum ditetapkan" in again["text"]
     assert "kinerja results unit-predikat --cycle" in again["text"]
     assert await _results(db) == []
@@ -121,7 +122,7 @@ async def test_only_the_head_or_bkpsdm_may_publish(
     """Staff see nothing to publish; an admin elsewhere may publish the unit."""
     office = await _assessed(db, MEETS, BELOW)
     await fa.unit_predikat(db, office.cycle, office.head.unit_id)
-    staff = Person(app, recorder, fa.STAFF_TG)
+    staff = Chat(app, recorder, fa.STAFF_TG)
     assert "Tidak ada hasil yang menunggu diterbitkan" in (await staff.say("/terbitkan"))["text"]
     admin = await factories.employee(db, name="Admin BKPSDM", serial=160, unit_name="BKPSDM")
     await fa.make_admin(db, admin)
@@ -130,10 +131,10 @@ async def test_only_the_head_or_bkpsdm_may_publish(
         assert stored is not None
         stored.telegram_user_id = 8300
         session.add(stored)
-    bkpsdm = Person(app, recorder, 8300)
+    bkpsdm = Chat(app, recorder, 8300)
     await bkpsdm.say("/terbitkan")
-    await bkpsdm.choose("🏢 Dinas Kesehatan")
-    done = await bkpsdm.choose("✅ Kirim")
+    await bkpsdm.press("🏢 Dinas Kesehatan")
+    done = await bkpsdm.press("✅ Kirim")
     assert "2 hasil Dinas Kesehatan" in done["text"]
 
 
@@ -220,15 +221,15 @@ async def test_a_breach_appearing_before_sending_is_refused(
     await fa.assessment(db, office.cycle, first, office.head, hasil=Rating.BELOW)
     await fa.assessment(db, office.cycle, second, office.head)
     await fa.unit_predikat(db, office.cycle, office.head.unit_id, OrgPredikat.BAIK)
-    head = Person(app, recorder, fa.HEAD_TG)
+    head = Chat(app, recorder, fa.HEAD_TG)
     await head.say("/terbitkan")
-    confirm = await head.choose("🏢 Dinas Kesehatan")
+    confirm = await head.press("🏢 Dinas Kesehatan")
     assert "✅ Sebaran sesuai kurva distribusi." in confirm["text"]
     for person in (third, fourth):  # two Sangat Baik: Baik is no longer the largest group
         await fa.assessment(
             db, office.cycle, person, office.head, hasil=Rating.ABOVE, perilaku=Rating.ABOVE
         )
-    refused = await head.choose("✅ Kirim")
+    refused = await head.press("✅ Kirim")
     assert "kini melanggar kurva distribusi" in refused["text"]
     assert await _results(db) == []
 
@@ -292,7 +293,7 @@ async def test_a_missing_or_foreign_superior_gives_no_right_to_publish(
     )
     results = app.bot_data["deps"].results
     for tg, person in ((8600, alone), (8601, foreign)):
-        reply = await Person(app, recorder, tg).say("/terbitkan")
+        reply = await Chat(app, recorder, tg).say("/terbitkan")
         assert "Tidak ada hasil yang menunggu diterbitkan oleh Anda" in reply["text"]
         with pytest.raises(ResultRefused, match=r"^not_allowed$"):
             await results.publish(
@@ -311,7 +312,7 @@ async def test_without_a_named_head_only_bkpsdm_publishes(
     office = await _assessed(db, MEETS)
     await fa.unit_predikat(db, office.cycle, office.head.unit_id)
     await fa.clear_head(db, office.head.unit_id)
-    reply = await Person(app, recorder, fa.HEAD_TG).say("/terbitkan")
+    reply = await Chat(app, recorder, fa.HEAD_TG).say("/terbitkan")
     assert "Tidak ada hasil yang menunggu diterbitkan oleh Anda" in reply["text"]
     assert "kepala OPD" in reply["text"]
     done = await app.bot_data["deps"].results.publish(

@@ -1,9 +1,6 @@
-"""Driving the bot like a person in handler tests: type, press, send files."""
+"""Sending files like a person in evidence handler tests, and reading the open form draft."""
 
 from __future__ import annotations
-
-from collections.abc import Mapping
-from typing import Any
 
 from sqlmodel import select
 
@@ -12,31 +9,6 @@ from bot.db.models import Draft
 from bot.db.session import Database
 from tests.evidence.fake_api import FileServingRequest
 from tests.support import updates as make
-
-
-def buttons(message: Mapping[str, Any]) -> list[tuple[str, str]]:
-    """Every inline button of a sent message, as (text, callback data)."""
-    markup = message.get("reply_markup") or {}
-    return [
-        (b["text"], b["callback_data"]) for row in markup.get("inline_keyboard", []) for b in row
-    ]
-
-
-def data(message: Mapping[str, Any], text: str) -> str:
-    """The callback data of the button whose text starts with ``text``."""
-    found = [payload for label, payload in buttons(message) if label.startswith(text)]
-    assert found, f"no button {text!r} in {buttons(message)}"
-    return found[0]
-
-
-async def say(app: KinerjaApp, user: int, text: str) -> None:
-    """The person types ``text``."""
-    await app.process_update(make.message(app.bot, user_id=user, text=text))
-
-
-async def press(app: KinerjaApp, user: int, payload: str) -> None:
-    """The person presses a button carrying ``payload``."""
-    await app.process_update(make.callback(app.bot, user_id=user, data=payload))
 
 
 async def send_document(
@@ -70,11 +42,6 @@ async def send_photo(
     recorder.files[file_id] = payload
     await app.process_update(update)
     return file_id
-
-
-def callback_answers(recorder: FileServingRequest) -> list[str | None]:
-    """The texts of every answerCallbackQuery, in order."""
-    return [c.params.get("text") for c in recorder.calls if c.method == "answerCallbackQuery"]
 
 
 async def draft(db: Database) -> Draft | None:

@@ -9,8 +9,9 @@ from bot.callbacks import ItemAction
 from bot.db.session import Database
 from bot.domain import FileKind
 from tests.evidence.fake_api import FileServingRequest
-from tests.evidence.helpers import data, draft, press, say, send_document, send_photo
+from tests.evidence.helpers import draft, send_document, send_photo
 from tests.support import factories_evidence as ev
+from tests.support.chat import data_of, press, say
 from tests.support.factories_evidence import BOSS_TG, SARI_TG
 
 pytestmark = pytest.mark.db
@@ -23,15 +24,15 @@ async def _to_files_step(app: KinerjaApp, recorder: FileServingRequest, db: Data
     team = await ev.team(db)
     await ev.target(db, team.sari, team.cycle)
     await say(app, SARI_TG, "/bukti")
-    await press(app, SARI_TG, data(recorder.last(SARI_TG), "Jumlah laporan"))
+    await press(app, SARI_TG, data_of(recorder.last(SARI_TG), "Jumlah laporan"))
     await say(app, SARI_TG, "6")
 
 
 async def _send_form(app: KinerjaApp, recorder: FileServingRequest) -> str:
     """Done with files, no note, send: the bot's last reply."""
-    await press(app, SARI_TG, data(recorder.last(SARI_TG), "✅ Selesai"))
-    await press(app, SARI_TG, data(recorder.last(SARI_TG), "Lewati"))
-    await press(app, SARI_TG, data(recorder.last(SARI_TG), "✅ Kirim"))
+    await press(app, SARI_TG, data_of(recorder.last(SARI_TG), "✅ Selesai"))
+    await press(app, SARI_TG, data_of(recorder.last(SARI_TG), "Lewati"))
+    await press(app, SARI_TG, data_of(recorder.last(SARI_TG), "✅ Kirim"))
     return str(recorder.last(SARI_TG)["text"])
 
 

@@ -8,8 +8,9 @@ from bot.app import KinerjaApp
 from bot.db.session import Database
 from bot.domain import FileKind
 from tests.evidence.fake_api import FileServingRequest
-from tests.evidence.helpers import data, draft, press, say, send_document, send_photo
+from tests.evidence.helpers import draft, send_document, send_photo
 from tests.support import factories_evidence as ev
+from tests.support.chat import data_of, press, say
 from tests.support.factories_evidence import SARI_TG
 
 pytestmark = pytest.mark.db
@@ -26,13 +27,13 @@ async def test_photo_first_then_the_target(
     asked = recorder.last(SARI_TG)["text"]
     assert "📎 1 lampiran sudah diterima" in asked
     assert "untuk target yang mana" in asked
-    await press(app, SARI_TG, data(recorder.last(SARI_TG), "Jumlah laporan"))
+    await press(app, SARI_TG, data_of(recorder.last(SARI_TG), "Jumlah laporan"))
     await say(app, SARI_TG, "4")
     files_step = recorder.last(SARI_TG)
     assert "Sudah terlampir: 1 berkas" in files_step["text"]
-    await press(app, SARI_TG, data(files_step, "✅ Selesai (1 lampiran)"))
-    await press(app, SARI_TG, data(recorder.last(SARI_TG), "Lewati"))
-    await press(app, SARI_TG, data(recorder.last(SARI_TG), "✅ Kirim"))
+    await press(app, SARI_TG, data_of(files_step, "✅ Selesai (1 lampiran)"))
+    await press(app, SARI_TG, data_of(recorder.last(SARI_TG), "Lewati"))
+    await press(app, SARI_TG, data_of(recorder.last(SARI_TG), "✅ Kirim"))
     assert "Bukti #1 tersimpan" in recorder.last(SARI_TG)["text"]
     [file] = await ev.stored_files(db)
     assert (file.kind, file.sha256) == (FileKind.PHOTO, ev.sha256(image))

@@ -14,9 +14,10 @@ from bot.domain import EvidenceStatus, FileKind, TargetStatus
 from scoring import Direction
 from tests.conftest import FakeClock
 from tests.evidence.fake_api import FileServingRequest
-from tests.evidence.helpers import buttons, data, draft, press, say, send_document, send_photo
+from tests.evidence.helpers import draft, send_document, send_photo
 from tests.support import factories
 from tests.support import factories_evidence as ev
+from tests.support.chat import buttons, data_of, press, say
 from tests.support.factories_evidence import SARI_TG
 
 pytestmark = pytest.mark.db
@@ -24,7 +25,7 @@ pytestmark = pytest.mark.db
 
 async def _to_files_step(app: KinerjaApp, recorder: FileServingRequest, realisation: str) -> None:
     await say(app, SARI_TG, "/bukti")
-    await press(app, SARI_TG, data(recorder.last(SARI_TG), "Jumlah laporan"))
+    await press(app, SARI_TG, data_of(recorder.last(SARI_TG), "Jumlah laporan"))
     await say(app, SARI_TG, realisation)
 
 
@@ -47,7 +48,7 @@ async def test_full_submission_with_a_document(
     first = recorder.last(SARI_TG)
     assert "Bukti kerja</b> · langkah 1 dari 5" in first["text"]
     assert "untuk target yang mana" in first["text"]
-    await press(app, SARI_TG, data(first, "Jumlah laporan mutasi pegawai"))
+    await press(app, SARI_TG, data_of(first, "Jumlah laporan mutasi pegawai"))
     asked = recorder.last(SARI_TG)["text"]
     assert "Target: 12 dokumen (makin tinggi makin baik)" in asked
     assert "Realisasi sejauh ini: belum ada" in asked
@@ -55,14 +56,14 @@ async def test_full_submission_with_a_document(
     assert "Lampirkan buktinya" in recorder.last(SARI_TG)["text"]
     document = ev.pdf()
     await send_document(app, recorder, SARI_TG, document, name="laporan-mutasi.pdf")
-    await press(app, SARI_TG, data(recorder.last(SARI_TG), "✅ Selesai (1 lampiran)"))
+    await press(app, SARI_TG, data_of(recorder.last(SARI_TG), "✅ Selesai (1 lampiran)"))
     assert "catatan singkat" in recorder.last(SARI_TG)["text"]
     await say(app, SARI_TG, "Laporan bulan Januari")
     confirm = recorder.last(SARI_TG)["text"]
     assert "Realisasi sampai hari ini: <b>8 dokumen</b> (capaian 66,7%)" in confirm
     assert "Lampiran: laporan-mutasi.pdf" in confirm
     assert "Catatan: Laporan bulan Januari" in confirm
-    await press(app, SARI_TG, data(recorder.last(SARI_TG), "✅ Kirim"))
+    await press(app, SARI_TG, data_of(recorder.last(SARI_TG), "✅ Kirim"))
 
     receipt = recorder.last(SARI_TG)["text"]
     assert "Bukti #1 tersimpan" in receipt
@@ -191,7 +192,7 @@ async def test_percentage_prompt_shows_its_maximum(
     team = await ev.team(db)
     await ev.target(db, team.sari, team.cycle, unit="%", value="90")
     await say(app, SARI_TG, "/bukti")
-    await press(app, SARI_TG, data(recorder.last(SARI_TG), "Jumlah laporan"))
+    await press(app, SARI_TG, data_of(recorder.last(SARI_TG), "Jumlah laporan"))
     assert "paling banyak 200" in recorder.last(SARI_TG)["text"]
 
 
@@ -220,8 +221,8 @@ async def test_confirmation_shows_the_achievement_it_would_give(
     team = await ev.team(db)
     await ev.target(db, team.sari, team.cycle, value=value, direction=direction, low=low, high=high)
     await _to_files_step(app, recorder, typed)
-    await press(app, SARI_TG, data(recorder.last(SARI_TG), "Lewati"))
-    await press(app, SARI_TG, data(recorder.last(SARI_TG), "Lewati"))
+    await press(app, SARI_TG, data_of(recorder.last(SARI_TG), "Lewati"))
+    await press(app, SARI_TG, data_of(recorder.last(SARI_TG), "Lewati"))
     assert shown in recorder.last(SARI_TG)["text"]
 
 
@@ -232,12 +233,12 @@ async def test_skipping_files_and_note_stores_the_number_alone(
     team = await ev.team(db)
     await ev.target(db, team.sari, team.cycle)
     await _to_files_step(app, recorder, "12")
-    await press(app, SARI_TG, data(recorder.last(SARI_TG), "Lewati"))
-    await press(app, SARI_TG, data(recorder.last(SARI_TG), "Lewati"))
+    await press(app, SARI_TG, data_of(recorder.last(SARI_TG), "Lewati"))
+    await press(app, SARI_TG, data_of(recorder.last(SARI_TG), "Lewati"))
     confirm = recorder.last(SARI_TG)["text"]
     assert "Lampiran: tidak ada" in confirm
     assert "Catatan: tidak ada" in confirm
-    await press(app, SARI_TG, data(recorder.last(SARI_TG), "✅ Kirim"))
+    await press(app, SARI_TG, data_of(recorder.last(SARI_TG), "✅ Kirim"))
     assert "Lampiran: 0 berkas" in recorder.last(SARI_TG)["text"]
     [stored] = await ev.stored_evidence(db)
     assert (stored.realisation, stored.link, stored.note) == (12, None, None)
@@ -255,10 +256,10 @@ async def test_photo_and_link_are_both_kept(
     await send_photo(app, recorder, SARI_TG, image)
     await say(app, SARI_TG, "https://drive.example.id/rapat")
     assert "Selesai (2 lampiran)" in str(recorder.last(SARI_TG)["reply_markup"])
-    await press(app, SARI_TG, data(recorder.last(SARI_TG), "✅ Selesai"))
-    await press(app, SARI_TG, data(recorder.last(SARI_TG), "Lewati"))
+    await press(app, SARI_TG, data_of(recorder.last(SARI_TG), "✅ Selesai"))
+    await press(app, SARI_TG, data_of(recorder.last(SARI_TG), "Lewati"))
     assert "Tautan: https://drive.example.id/rapat" in recorder.last(SARI_TG)["text"]
-    await press(app, SARI_TG, data(recorder.last(SARI_TG), "✅ Kirim"))
+    await press(app, SARI_TG, data_of(recorder.last(SARI_TG), "✅ Kirim"))
     assert "Lampiran: 1 berkas dan 1 tautan" in recorder.last(SARI_TG)["text"]
     [stored] = await ev.stored_evidence(db)
     assert stored.link == "https://drive.example.id/rapat"
@@ -314,9 +315,9 @@ async def test_a_note_is_stored_without_invisible_characters(
     team = await ev.team(db)
     await ev.target(db, team.sari, team.cycle)
     await _to_files_step(app, recorder, "12")
-    await press(app, SARI_TG, data(recorder.last(SARI_TG), "Lewati"))
+    await press(app, SARI_TG, data_of(recorder.last(SARI_TG), "Lewati"))
     await say(app, SARI_TG, "\u202eRapat\u200b koordinasi cafe\u0301\u2069")
-    await press(app, SARI_TG, data(recorder.last(SARI_TG), "✅ Kirim"))
+    await press(app, SARI_TG, data_of(recorder.last(SARI_TG), "✅ Kirim"))
     [stored] = await ev.stored_evidence(db)
     assert stored.note == "Rapat koordinasi caf\u00e9"
 
@@ -328,7 +329,7 @@ async def test_note_over_500_characters_is_refused(
     team = await ev.team(db)
     await ev.target(db, team.sari, team.cycle)
     await _to_files_step(app, recorder, "3")
-    await press(app, SARI_TG, data(recorder.last(SARI_TG), "Lewati"))
+    await press(app, SARI_TG, data_of(recorder.last(SARI_TG), "Lewati"))
     await say(app, SARI_TG, "x" * 501)
     reply = recorder.last(SARI_TG)["text"]
     assert "Terlalu panjang (501 huruf): paling banyak 500 huruf" in reply
@@ -345,9 +346,9 @@ async def test_file_telegram_will_not_hand_over_is_dropped_and_the_rest_kept(
     kept = await send_document(app, recorder, SARI_TG, ev.pdf("a"), name="kecil.pdf")
     big = await send_document(app, recorder, SARI_TG, b"%PDF-1.4", name="besar.pdf", size=0)
     recorder.too_big.add(big)
-    await press(app, SARI_TG, data(recorder.last(SARI_TG), "✅ Selesai"))
+    await press(app, SARI_TG, data_of(recorder.last(SARI_TG), "✅ Selesai"))
     await say(app, SARI_TG, "catatan")
-    await press(app, SARI_TG, data(recorder.last(SARI_TG), "✅ Kirim"))
+    await press(app, SARI_TG, data_of(recorder.last(SARI_TG), "✅ Kirim"))
     reply = recorder.last(SARI_TG)["text"]
     assert 'Telegram tidak mau menyerahkan berkas "besar.pdf"' in reply
     assert await ev.stored_evidence(db) == []
@@ -369,9 +370,9 @@ async def test_file_telegram_no_longer_keeps_is_dropped(
     await _to_files_step(app, recorder, "3")
     gone = await send_document(app, recorder, SARI_TG, ev.pdf(), name="lama.pdf")
     recorder.forgotten.add(gone)
-    await press(app, SARI_TG, data(recorder.last(SARI_TG), "✅ Selesai"))
-    await press(app, SARI_TG, data(recorder.last(SARI_TG), "Lewati"))
-    await press(app, SARI_TG, data(recorder.last(SARI_TG), "✅ Kirim"))
+    await press(app, SARI_TG, data_of(recorder.last(SARI_TG), "✅ Selesai"))
+    await press(app, SARI_TG, data_of(recorder.last(SARI_TG), "Lewati"))
+    await press(app, SARI_TG, data_of(recorder.last(SARI_TG), "✅ Kirim"))
     assert 'Telegram tidak lagi menyimpan berkas "lama.pdf"' in recorder.last(SARI_TG)["text"]
     assert await ev.stored_evidence(db) == []
     saved = await draft(db)
@@ -386,7 +387,7 @@ async def test_target_closing_while_the_number_is_typed_is_refused(
     team = await ev.team(db)
     await ev.target(db, team.sari, team.cycle)
     await say(app, SARI_TG, "/bukti")
-    await press(app, SARI_TG, data(recorder.last(SARI_TG), "Jumlah laporan"))
+    await press(app, SARI_TG, data_of(recorder.last(SARI_TG), "Jumlah laporan"))
     clock.advance(days=80)
     await say(app, SARI_TG, "3")
     reply = recorder.last(SARI_TG)["text"]
@@ -403,10 +404,10 @@ async def test_target_closed_before_sending_is_refused_and_kept(
     team = await ev.team(db)
     target = await ev.target(db, team.sari, team.cycle)
     await _to_files_step(app, recorder, "3")
-    await press(app, SARI_TG, data(recorder.last(SARI_TG), "Lewati"))
-    await press(app, SARI_TG, data(recorder.last(SARI_TG), "Lewati"))
+    await press(app, SARI_TG, data_of(recorder.last(SARI_TG), "Lewati"))
+    await press(app, SARI_TG, data_of(recorder.last(SARI_TG), "Lewati"))
     clock.advance(days=80)
-    await press(app, SARI_TG, data(recorder.last(SARI_TG), "✅ Kirim"))
+    await press(app, SARI_TG, data_of(recorder.last(SARI_TG), "✅ Kirim"))
     assert "Target ini tidak lagi terbuka untuk bukti" in recorder.last(SARI_TG)["text"]
     assert await ev.stored_evidence(db) == []
     [refusal] = await ev.audit(db)
@@ -423,12 +424,12 @@ async def test_newest_evidence_is_the_running_realisation(
     await ev.evidence(db, target, realisation="5", at=clock.now)
     clock.advance(days=7)
     await say(app, SARI_TG, "/bukti")
-    await press(app, SARI_TG, data(recorder.last(SARI_TG), "Jumlah laporan"))
+    await press(app, SARI_TG, data_of(recorder.last(SARI_TG), "Jumlah laporan"))
     assert "Realisasi sejauh ini: 5 dokumen, capaian 41,7%" in recorder.last(SARI_TG)["text"]
     await say(app, SARI_TG, "9")
-    await press(app, SARI_TG, data(recorder.last(SARI_TG), "Lewati"))
-    await press(app, SARI_TG, data(recorder.last(SARI_TG), "Lewati"))
-    await press(app, SARI_TG, data(recorder.last(SARI_TG), "✅ Kirim"))
+    await press(app, SARI_TG, data_of(recorder.last(SARI_TG), "Lewati"))
+    await press(app, SARI_TG, data_of(recorder.last(SARI_TG), "Lewati"))
+    await press(app, SARI_TG, data_of(recorder.last(SARI_TG), "✅ Kirim"))
     assert "9 dari 12 dokumen · capaian 75,0%" in recorder.last(SARI_TG)["text"]
 
 
@@ -439,7 +440,7 @@ async def test_old_target_keyboard_is_stale(
     team = await ev.team(db)
     await ev.target(db, team.sari, team.cycle)
     await say(app, SARI_TG, "/bukti")
-    old = data(recorder.last(SARI_TG), "Jumlah laporan")
+    old = data_of(recorder.last(SARI_TG), "Jumlah laporan")
     await press(app, SARI_TG, old)
     await press(app, SARI_TG, old)
     answers = [c.params.get("text") for c in recorder.calls if c.method == "answerCallbackQuery"]

@@ -14,9 +14,9 @@ from bot.app import KinerjaApp
 from bot.db.session import Database
 from tests.conftest import FakeClock
 from tests.evidence.fake_api import FileServingRequest
-from tests.evidence.helpers import buttons, data, press, say
 from tests.support import factories, factories_targets
 from tests.support import factories_evidence as ev
+from tests.support.chat import buttons, data_of, press, say
 from tests.support.factories_evidence import BOSS_TG, SARI_TG
 from tests.support.limits import assert_all_fit, maximal, shown
 
@@ -41,14 +41,14 @@ async def test_bukti_offers_thirty_long_targets_page_by_page(
         offered += [label[:5] for label, _ in buttons(page) if label.startswith("[I")]
         if not [label for label, _ in buttons(page) if label.startswith("Berikutnya")]:
             break
-        await press(app, SARI_TG, data(page, "Berikutnya"))
+        await press(app, SARI_TG, data_of(page, "Berikutnya"))
         page = _edits(recorder)[-1]
     assert offered == [f"[I{n:02d}]" for n in range(30)]
-    await press(app, SARI_TG, data(page, "[I29]"))
+    await press(app, SARI_TG, data_of(page, "[I29]"))
     await say(app, SARI_TG, "6")
-    await press(app, SARI_TG, data(recorder.last(SARI_TG), "Lewati"))
+    await press(app, SARI_TG, data_of(recorder.last(SARI_TG), "Lewati"))
     await say(app, SARI_TG, maximal("[N]"))
-    await press(app, SARI_TG, data(recorder.last(SARI_TG), "✅ Kirim"))
+    await press(app, SARI_TG, data_of(recorder.last(SARI_TG), "✅ Kirim"))
     receipt = shown(recorder.last(SARI_TG))
     assert "tersimpan" in receipt
     assert maximal("[I29]") in receipt  # the target sent for, in full
@@ -87,7 +87,7 @@ async def test_tim_with_forty_staff_fits_and_each_clipped_item_reads_in_full(
     assert_all_fit(recorder.calls, caplog)
     first = sent[1]
     assert "…" in shown(first)
-    await press(app, BOSS_TG, data(first, "🔍"))
+    await press(app, BOSS_TG, data_of(first, "🔍"))
     alone = shown(recorder.last(BOSS_TG))
     assert maximal("[I00]") in alone
     assert re.search(r"\[N00\.\d\]", alone)
@@ -105,6 +105,6 @@ async def test_another_superiors_item_cannot_be_read(
     target = await ev.target(db, team.sari, team.cycle, indicator=maximal("[I00]"))
     await ev.evidence(db, target, realisation="1", at=clock.now, note=maximal("[N]"))
     await say(app, BOSS_TG, "/tim")
-    read = data(recorder.last(BOSS_TG), "🔍")
+    read = data_of(recorder.last(BOSS_TG), "🔍")
     await press(app, ev.OTHER_BOSS_TG, read)
     assert "[N]" not in " ".join(shown(p) for p in recorder.sent(ev.OTHER_BOSS_TG))

@@ -13,17 +13,9 @@ from bot.db.session import Database
 from bot.domain import EvidenceStatus
 from tests.conftest import FakeClock
 from tests.evidence.fake_api import FileServingRequest
-from tests.evidence.helpers import (
-    buttons,
-    callback_answers,
-    data,
-    draft,
-    press,
-    say,
-    send_document,
-    send_photo,
-)
+from tests.evidence.helpers import draft, send_document, send_photo
 from tests.support import factories_evidence as ev
+from tests.support.chat import answers, buttons, data_of, press, say
 from tests.support.factories_evidence import BOSS_TG, BUDI_TG, OTHER_BOSS_TG, SARI_TG, Team
 from tests.support.notify import deliver
 
@@ -44,16 +36,16 @@ async def _submitted(
     team = await ev.team(db)
     await ev.target(db, team.sari, team.cycle)
     await say(app, SARI_TG, "/bukti")
-    await press(app, SARI_TG, data(recorder.last(SARI_TG), "Jumlah laporan"))
+    await press(app, SARI_TG, data_of(recorder.last(SARI_TG), "Jumlah laporan"))
     await say(app, SARI_TG, "6")
     if photo:
         await send_photo(app, recorder, SARI_TG, ev.png())
     else:
         await send_document(app, recorder, SARI_TG, ev.pdf(), name="laporan.pdf")
     await say(app, SARI_TG, "https://drive.example.id/laporan")
-    await press(app, SARI_TG, data(recorder.last(SARI_TG), "✅ Selesai"))
+    await press(app, SARI_TG, data_of(recorder.last(SARI_TG), "✅ Selesai"))
     await say(app, SARI_TG, "Rapat koordinasi")
-    await press(app, SARI_TG, data(recorder.last(SARI_TG), "✅ Kirim"))
+    await press(app, SARI_TG, data_of(recorder.last(SARI_TG), "✅ Kirim"))
     [evidence] = await ev.stored_evidence(db)
     return team, evidence
 
@@ -114,7 +106,9 @@ async def test_team_digest_lists_each_subordinate_with_buttons(
     ]
     assert "✅ terverifikasi" in budi["text"]
     assert [label[:9] for label, _ in buttons(budi)] == ["✅ Verifik", "✏️ Perbai", "📎 Berkas "]
-    assert data(sari, f"✅ Verifikasi #{new.id}") == ItemAction("ev_verify", new.id or 0).encode()
+    assert (
+        data_of(sari, f"✅ Verifikasi #{new.id}") == ItemAction("ev_verify", new.id or 0).encode()
+    )
 
 
 @pytest.mark.parametrize(
@@ -141,8 +135,8 @@ async def test_verify_marks_the_item_and_tells_the_employee(
     """Verify: status stored with the reviewer, audited; Sari gets a notice."""
     team, evidence = await _submitted(app, recorder, db)
     await say(app, BOSS_TG, "/tim")
-    await press(app, BOSS_TG, data(recorder.last(BOSS_TG), "✅ Verifikasi"))
-    assert callback_answers(recorder)[-1] == "Tersimpan. Pegawai diberi tahu."
+    await press(app, BOSS_TG, data_of(recorder.last(BOSS_TG), "✅ Verifikasi"))
+    assert answers(recorder)[-1] == "Tersimpan. Pegawai diberi tahu."
     assert "diverifikasi" in recorder.last(BOSS_TG)["text"]
     async with db.session() as session:
         row = await session.get(Evidence, evidence.id)
@@ -163,10 +157,7 @@ async def test_replayed_verify_changes_nothing(
     payload = ItemAction("ev_verify", evidence.id or 0).encode()
     await press(app, BOSS_TG, payload)
     await press(app, BOSS_TG, payload)
-    assert (
-        callback_answers(recorder)[-1]
-        == "Bukti ini sudah ditinjau sebelumnya; tidak ada yang diubah."
-    )
+    assert answers(recorder)[-1] == "Bukti ini sudah ditinjau sebelumnya; tidak ada yang diubah."
     assert len(await ev.outbox(db)) == 1
 
 
@@ -178,7 +169,7 @@ async def test_forged_press_on_someone_elses_item_is_refused_and_audited(
     _, evidence = await _submitted(app, recorder, db)
     for intruder in (OTHER_BOSS_TG, BUDI_TG):
         await press(app, intruder, ItemAction(action, evidence.id or 0).encode())
-        assert "bukan milik bawahan langsung Anda" in (callback_answers(recorder)[-1] or "")
+        assert "bukan milik bawahan langsung Anda" in (answers(recorder)[-1] or "")
     assert await _status(db, evidence) == (EvidenceStatus.SUBMITTED, None)
     refusals = [a for a in await ev.audit(db) if a.action == "evidence.refused"]
     assert [(a.actor_telegram_id, a.detail["reason"]) for a in refusals] == [
@@ -196,7 +187,7 @@ async def test_press_on_an_item_that_does_not_exist_is_refused(
     """An invented id is refused like someone else's item and audited as not found."""
     await ev.team(db)
     await press(app, BOSS_TG, ItemAction("ev_verify", 424242).encode())
-    assert "bukan milik bawahan langsung Anda" in (callback_answers(recorder)[-1] or "")
+    assert "bukan milik bawahan langsung Anda" in (answers(recorder)[-1] or "")
     [refusal] = await ev.audit(db)
     assert (refusal.subject_id, refusal.detail["reason"]) == ("424242", "not_found")
 
@@ -207,7 +198,7 @@ async def test_ask_correction_takes_a_comment_and_tells_the_employee(
     """Correction: a comment (too short is refused), stored, audited, passed on to Sari."""
     _, evidence = await _submitted(app, recorder, db)
     await say(app, BOSS_TG, "/tim")
-    await press(app, BOSS_TG, data(recorder.last(BOSS_TG), "✏️ Perbaikan"))
+    await press(app, BOSS_TG, data_of(recorder.last(BOSS_TG), "✏️ Perbaikan"))
     asked = recorder.last(BOSS_TG)["text"]
     assert f"Apa yang perlu diperbaiki pada bukti #{evidence.id} dari Sari Wulandari" in asked
     await say(app, BOSS_TG, "foto")
@@ -230,10 +221,7 @@ async def test_correction_on_a_reviewed_item_is_refused_before_asking(
     _, evidence = await _submitted(app, recorder, db)
     await press(app, BOSS_TG, ItemAction("ev_verify", evidence.id or 0).encode())
     await press(app, BOSS_TG, ItemAction("ev_fix", evidence.id or 0).encode())
-    assert (
-        callback_answers(recorder)[-1]
-        == "Bukti ini sudah ditinjau sebelumnya; tidak ada yang diubah."
-    )
+    assert answers(recorder)[-1] == "Bukti ini sudah ditinjau sebelumnya; tidak ada yang diubah."
     assert await draft(db) is None
 
 

@@ -14,8 +14,8 @@ from bot.db.session import Database
 from scoring import Berakhlak
 from scoring.feedback import Relation
 from tests.conftest import FakeClock
-from tests.feedback.chat import Chat, buttons
 from tests.support import factories_feedback as ff
+from tests.support.chat import Chat, buttons
 from tests.support.recording import RecordingRequest
 
 ALL_THREES = "3333333"
@@ -76,7 +76,7 @@ async def _draft(db: Database) -> Draft | None:
 
 async def test_list_shows_whom_to_rate_with_progress_and_deadline(budi: Chat) -> None:
     """/umpanbalik: the three people, 0 of 3 done, the due date, one button each."""
-    text = await budi.say("/umpanbalik")
+    text = (await budi.say("/umpanbalik")).text
     assert "0 dari 3 rekan selesai · batas 21 Januari 2026" in text
     assert "• Citra Lestari (rekan kerja)" in text
     assert "• Hendra Gunawan (atasan Anda)" in text
@@ -87,13 +87,13 @@ async def test_list_shows_whom_to_rate_with_progress_and_deadline(budi: Chat) ->
 
 async def test_english_command_gives_the_same_list(budi: Chat) -> None:
     """/feedback is the English alias of /umpanbalik."""
-    assert "0 dari 3 rekan selesai" in await budi.say("/feedback")
+    assert "0 dari 3 rekan selesai" in (await budi.say("/feedback")).text
 
 
 async def test_first_value_shows_its_guides_progress_and_five_buttons(budi: Chat) -> None:
     """The form opens on the first value: guides on one line, 1–5 in one row, progress."""
     await budi.say("/umpanbalik")
-    text = await budi.press("✍️ Citra")
+    text = (await budi.press("✍️ Citra")).text
     assert "langkah 1 dari 9" in text
     assert "Citra Lestari</b> (rekan kerja) · 0 dari 3 rekan selesai" in text
     assert "<b>1/7 Berorientasi Pelayanan</b>" in text
@@ -109,14 +109,14 @@ async def test_an_extreme_score_asks_for_a_one_line_example(
     """A 1 or a 5 asks for an example of behaviour; too short is explained; then value 2."""
     await budi.say("/umpanbalik")
     await budi.press("✍️ Citra")
-    text = await budi.press(score)
+    text = (await budi.press(score)).text
     assert f"Anda memberi <b>{score}</b> untuk <b>Berorientasi Pelayanan</b>" in text
     assert "langkah 1 dari 9" in text  # the example belongs to the same value
     assert "tanpa nama Anda" in text
-    text = await budi.say("baik")
+    text = (await budi.say("baik")).text
     assert "Terlalu singkat" in text
     assert f"Anda memberi <b>{score}</b>" in text
-    text = await budi.say("Menjelaskan prosedur rujukan dengan sabar kepada keluarga pasien")
+    text = (await budi.say("Menjelaskan prosedur rujukan dengan sabar kepada keluarga pasien")).text
     assert "<b>2/7 Akuntabel</b>" in text
     draft = await _draft(db)
     assert draft is not None
@@ -127,7 +127,7 @@ async def test_a_middle_score_goes_straight_to_the_next_value(budi: Chat, db: Da
     """A 3 asks for no example."""
     await budi.say("/umpanbalik")
     await budi.press("✍️ Citra")
-    text = await budi.press("3")
+    text = (await budi.press("3")).text
     assert "<b>2/7 Akuntabel</b>" in text
     assert "langkah 2 dari 9" in text
     draft = await _draft(db)
@@ -139,7 +139,7 @@ async def test_a_typed_score_counts_as_the_button(budi: Chat) -> None:
     """Typing "4" on a value question is the same as pressing 4."""
     await budi.say("/umpanbalik")
     await budi.press("✍️ Citra")
-    assert "<b>2/7 Akuntabel</b>" in await budi.say("4")
+    assert "<b>2/7 Akuntabel</b>" in (await budi.say("4")).text
 
 
 async def test_whole_rating_with_skipped_comment_is_stored_and_the_list_returns(
@@ -149,13 +149,13 @@ async def test_whole_rating_with_skipped_comment_is_stored_and_the_list_returns(
     await budi.say("/umpanbalik")
     await budi.press("✍️ Citra")
     await _rate(budi, "5343124")
-    text = await budi.press("Lewati")
+    text = (await budi.press("Lewati")).text
     assert "langkah 9 dari 9" in text
     assert "5 · Berorientasi Pelayanan: <i>Contoh perilaku untuk nilai 5" in text
     assert "1 · Loyal: <i>Contoh perilaku untuk nilai 1" in text
     assert "3 · Akuntabel\n" in text
     assert "Komentar" not in text
-    text = await budi.press("✅ Kirim")
+    text = (await budi.press("✅ Kirim")).text
     assert "✅ Umpan balik untuk <b>Citra Lestari</b> tersimpan" in text
     assert "1 dari 3 rekan selesai" in text
     assert "• Citra" not in text
@@ -175,7 +175,7 @@ async def test_a_comment_is_kept_and_shown_before_sending(budi: Chat, db: Databa
     await budi.say("/umpanbalik")
     await budi.press("✍️ Citra")
     await _rate(budi, ALL_THREES)
-    text = await budi.say("Rajin mengikuti pelatihan")
+    text = (await budi.say("Rajin mengikuti pelatihan")).text
     assert "Komentar: <i>Rajin mengikuti pelatihan</i>" in text
     await budi.press("✅ Kirim")
     [(_, answer)] = await ff.stored_feedback(db)
@@ -188,10 +188,10 @@ async def test_cancel_stores_nothing(budi: Chat, db: Database) -> None:
     await budi.say("/umpanbalik")
     await budi.press("✍️ Citra")
     await _rate(budi, "44")
-    text = await budi.press("✖️ Batal")
+    text = (await budi.press("✖️ Batal")).text
     assert "dibatalkan" in text
     assert await ff.stored_feedback(db) == []
-    assert "0 dari 3 rekan selesai" in await budi.say("/umpanbalik")
+    assert "0 dari 3 rekan selesai" in (await budi.say("/umpanbalik")).text
 
 
 async def test_a_rating_can_be_changed_until_the_deadline(
@@ -204,12 +204,12 @@ async def test_a_rating_can_be_changed_until_the_deadline(
     await budi.press("Lewati")
     await budi.press("✅ Kirim")
     clock.advance(days=6)
-    text = await budi.press("✅ Citra Lestari (ubah)")
+    text = (await budi.press("✅ Citra Lestari (ubah)")).text
     assert "Jawaban Anda sebelumnya: 4." in text
     assert "1 dari 3 rekan selesai" in text
     await _rate(budi, "2222225")
     await budi.say("Kurang hadir dalam rapat koordinasi")
-    text = await budi.press("✅ Kirim")
+    text = (await budi.press("✅ Kirim")).text
     assert "✅ Umpan balik untuk <b>Citra Lestari</b> diperbarui" in text
     assert "1 dari 3 rekan selesai" in text
     [(_, answer)] = await ff.stored_feedback(db)
@@ -224,12 +224,12 @@ async def test_after_the_deadline_the_list_explains_and_the_button_refuses(
 ) -> None:
     """Past feedback_due: the list says it closed; an old button opens nothing."""
     await budi.say("/umpanbalik")
-    old_button = budi.data("✍️ Citra")
+    old_button = budi.with_buttons.data("✍️ Citra")
     clock.advance(days=8)  # 22 January, the day after the due date
-    text = await budi.say("/umpanbalik")
+    text = (await budi.say("/umpanbalik")).text
     assert "sudah berakhir pada 21 Januari 2026" in text
     await budi.press_data(old_button)
-    assert "sudah berakhir pada 21 Januari 2026" in budi.last
+    assert "sudah berakhir pada 21 Januari 2026" in budi.last.text
     assert await _draft(db) is None
 
 
@@ -242,7 +242,7 @@ async def test_the_deadline_passing_while_filling_in_saves_nothing(
     await _rate(budi, ALL_THREES)
     await budi.press("Lewati")
     clock.advance(days=8)
-    text = await budi.press("✅ Kirim")
+    text = (await budi.press("✅ Kirim")).text
     assert "sudah berakhir" in text
     assert await ff.stored_feedback(db) == []
 
@@ -256,7 +256,7 @@ async def test_the_last_minute_of_the_due_day_still_counts(
     await _rate(budi, ALL_THREES)
     await budi.press("Lewati")
     clock.advance(days=7, hours=14, minutes=59)  # 14 Jan 09.00 → 21 Jan 23.59 WIB
-    assert "tersimpan" in await budi.press("✅ Kirim")
+    assert "tersimpan" in (await budi.press("✅ Kirim")).text
     assert len(await ff.stored_feedback(db)) == 1
 
 
@@ -268,7 +268,7 @@ async def test_before_the_phase_opens_the_list_says_when(
     await ff.assign(db, team.cycle, team.staff[0], team.staff[1], Relation.PEER)
     assert team.staff[0].telegram_user_id is not None
     chat = Chat(app, recorder, team.staff[0].telegram_user_id)
-    assert "baru dibuka pada 23 Januari 2026" in await chat.say("/umpanbalik")
+    assert "baru dibuka pada 23 Januari 2026" in (await chat.say("/umpanbalik")).text
 
 
 async def test_someone_elses_assignment_is_refused_and_audited(
@@ -278,7 +278,7 @@ async def test_someone_elses_assignment_is_refused_and_audited(
     assert setup.citra.telegram_user_id is not None
     citra = Chat(app, recorder, setup.citra.telegram_user_id)
     await citra.press_data(ItemAction("feedback_rate", setup.to_head.id or 0).encode())
-    assert "tidak (atau tidak lagi) ada dalam daftar Anda" in citra.last
+    assert "tidak (atau tidak lagi) ada dalam daftar Anda" in citra.last.text
     assert await _draft(db) is None
     [event] = await _audit(db, "feedback.refused")
     assert event.actor_employee_id == setup.citra.id
@@ -289,7 +289,7 @@ async def test_someone_elses_assignment_is_refused_and_audited(
 async def test_an_unknown_assignment_id_gets_the_same_refusal(budi: Chat, db: Database) -> None:
     """An id that does not exist answers like someone else's: no way to probe ids."""
     await budi.press_data(ItemAction("feedback_rate", 999999).encode())
-    assert "tidak (atau tidak lagi) ada dalam daftar Anda" in budi.last
+    assert "tidak (atau tidak lagi) ada dalam daftar Anda" in budi.last.text
     [event] = await _audit(db, "feedback.refused")
     assert event.detail == {"step": "begin", "reason": "unknown"}
 
@@ -304,7 +304,7 @@ async def test_an_assignment_removed_after_the_list_was_shown_is_refused(
             delete(FeedbackAssignment).where(col(FeedbackAssignment.id) == setup.to_citra.id)
         )
     await budi.press("✍️ Citra")
-    assert "tidak (atau tidak lagi)" in budi.last
+    assert "tidak (atau tidak lagi)" in budi.last.text
 
 
 async def test_an_assignment_removed_while_filling_in_stores_nothing(
@@ -319,7 +319,7 @@ async def test_an_assignment_removed_while_filling_in_stores_nothing(
         await session.exec(
             delete(FeedbackAssignment).where(col(FeedbackAssignment.id) == setup.to_citra.id)
         )
-    assert "tidak (atau tidak lagi)" in await budi.press("✅ Kirim")
+    assert "tidak (atau tidak lagi)" in (await budi.press("✅ Kirim")).text
     assert await ff.stored_feedback(db) == []
     [event] = await _audit(db, "feedback.refused")
     assert event.detail == {"step": "submit", "reason": "unknown"}
@@ -332,7 +332,7 @@ async def test_a_stale_score_button_changes_nothing(budi: Chat, db: Database) ->
     first = budi.with_buttons
     await budi.press("4")
     await budi.press("1", first)
-    assert budi.callback_answers[-1].startswith("Pertanyaan ini sudah dijawab")
+    assert budi.answers[-1].startswith("Pertanyaan ini sudah dijawab")
     draft = await _draft(db)
     assert draft is not None
     assert draft.data["berorientasi_pelayanan"] == "4"
@@ -342,7 +342,7 @@ async def test_a_stale_score_button_changes_nothing(budi: Chat, db: Database) ->
 async def test_self_assessment_speaks_to_the_rater(budi: Chat) -> None:
     """Rating oneself: "Penilaian diri", the question in the second person."""
     await budi.say("/umpanbalik")
-    text = await budi.press("✍️ Budi")
+    text = (await budi.press("✍️ Budi")).text
     assert "<b>Penilaian diri</b>" in text
     assert "Seberapa sering Anda menunjukkan perilaku ini?" in text
 
@@ -354,7 +354,7 @@ async def test_rating_everyone_thanks_and_keeps_change_buttons(budi: Chat) -> No
         await budi.press(f"✍️ {name}")
         await _rate(budi, ALL_THREES)
         await budi.press("Lewati")
-        text = await budi.press("✅ Kirim")
+        text = (await budi.press("✅ Kirim")).text
     assert "3 dari 3 rekan selesai" in text
     assert "Semua sudah Anda nilai" in text
     assert all(label.startswith("✅") for label, _ in buttons(budi.with_buttons))
@@ -367,7 +367,9 @@ async def test_someone_without_assignments_is_told_so(
     dewi = setup.team.staff[2]
     assert dewi.telegram_user_id is not None
     chat = Chat(app, recorder, dewi.telegram_user_id)
-    assert "Belum ada rekan yang perlu Anda beri umpan balik" in await chat.say("/umpanbalik")
+    assert (
+        "Belum ada rekan yang perlu Anda beri umpan balik" in (await chat.say("/umpanbalik")).text
+    )
 
 
 async def test_an_unlinked_account_is_sent_to_start(
@@ -375,6 +377,6 @@ async def test_an_unlinked_account_is_sent_to_start(
 ) -> None:
     """A stranger gets the linking hint, not a list."""
     chat = Chat(app, recorder, 555001)
-    assert "belum tertaut" in await chat.say("/umpanbalik")
+    assert "belum tertaut" in (await chat.say("/umpanbalik")).text
     await chat.press_data(ItemAction("feedback_rate", 1).encode())
-    assert "belum tertaut" in chat.last
+    assert "belum tertaut" in chat.last.text

@@ -11,7 +11,7 @@ from bot.app import KinerjaApp
 from bot.db.session import Database
 from scoring.feedback import Relation
 from tests.support import factories_feedback as ff
-from tests.support import updates as make
+from tests.support.chat import press, say
 from tests.support.limits import assert_all_fit, inline_buttons, maximal, shown
 from tests.support.recording import RecordingRequest
 
@@ -35,7 +35,7 @@ async def test_umpanbalik_pages_forty_colleagues_each_once(
     team = await ff.team(db, names=names, telegram_base=HEAD_TG)
     for person in team.staff:
         await ff.assign(db, team.cycle, team.head, person, Relation.SUPERIOR)
-    await app.process_update(make.message(app.bot, user_id=HEAD_TG, text="/umpanbalik"))
+    await say(app, HEAD_TG, "/umpanbalik")
     page = recorder.last(HEAD_TG)
     lines: list[str] = []
     pressable: list[str] = []
@@ -47,7 +47,7 @@ async def test_umpanbalik_pages_forty_colleagues_each_once(
         following = _button(page, "Berikutnya")
         if following is None:
             break
-        await app.process_update(make.callback(app.bot, user_id=HEAD_TG, data=following))
+        await press(app, HEAD_TG, following)
         page = _edits(recorder)[-1]
     everyone = [f"[P{n:02d}]" for n in range(40)]
     assert lines == everyone

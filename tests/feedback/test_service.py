@@ -17,9 +17,9 @@ from bot.services.feedback import FeedbackService
 from scoring import Berakhlak
 from scoring.feedback import Relation
 from tests.conftest import FakeClock
-from tests.feedback.chat import Chat
 from tests.support import factories
 from tests.support import factories_feedback as ff
+from tests.support.chat import Chat
 from tests.support.recording import RecordingRequest
 
 

@@ -18,6 +18,7 @@ from bot.render import Renderer
 from tests.conftest import FakeClock
 from tests.forms.test_engine import OVERRIDES, USER, _context
 from tests.support import updates as make
+from tests.support.chat import edits, press
 from tests.support.limits import assert_all_fit, inline_buttons, maximal, shown
 from tests.support.recording import RecordingRequest
 
@@ -68,10 +69,6 @@ async def _start(app: KinerjaApp) -> None:
     await app.bot_data["deps"].forms.start(update, _context(app, update), "many")
 
 
-async def _press(app: KinerjaApp, data: str) -> None:
-    await app.process_update(make.callback(app.bot, user_id=USER, data=data))
-
-
 def _labelled(message: Mapping[str, Any], start: str) -> str | None:
     found = [b["callback_data"] for b in inline_buttons(message) if b["text"].startswith(start)]
     return found[0] if found else None
@@ -99,8 +96,8 @@ async def test_a_long_choice_pages_and_every_option_is_offered_once(
         following = _labelled(message, "Berikutnya")
         if following is None:
             break
-        await _press(app, following)
-        message = [c.params for c in recorder.calls if c.method == "editMessageText"][-1]
+        await press(app, USER, following)
+        message = edits(recorder)[-1]
     assert offered == [f"[O{n:02d}]" for n in range(30)]
     assert await _seq(db) == before  # a page is not an answer
     assert len(recorder.sent(USER)) == 1  # every page was an edit of the one question
@@ -112,14 +109,14 @@ async def test_an_option_on_a_later_page_answers_the_question(
 ) -> None:
     """On page 3, the 20th option is pressed: it is the answer; ◀️ goes back a page."""
     await _start(app)
-    await _press(app, str(_labelled(recorder.last(USER), "Berikutnya")))
-    page_two = [c.params for c in recorder.calls if c.method == "editMessageText"][-1]
-    await _press(app, str(_labelled(page_two, "Berikutnya")))
-    page_three = [c.params for c in recorder.calls if c.method == "editMessageText"][-1]
-    await _press(app, str(_labelled(page_three, "◀️")))
-    again = [c.params for c in recorder.calls if c.method == "editMessageText"][-1]
+    await press(app, USER, str(_labelled(recorder.last(USER), "Berikutnya")))
+    page_two = edits(recorder)[-1]
+    await press(app, USER, str(_labelled(page_two, "Berikutnya")))
+    page_three = edits(recorder)[-1]
+    await press(app, USER, str(_labelled(page_three, "◀️")))
+    again = edits(recorder)[-1]
     assert "[O08]" in shown(again)
-    await _press(app, str(_labelled(page_three, "[O19]")))
+    await press(app, USER, str(_labelled(page_three, "[O19]")))
     assert CHOSEN == ["o19"]
 
 
@@ -129,9 +126,9 @@ async def test_a_page_button_of_an_answered_question_is_stale(
     """After the answer, the old keyboard's ▶️ is answered "already answered" and does nothing."""
     await _start(app)
     following = str(_labelled(recorder.last(USER), "Berikutnya"))
-    await _press(app, str(_labelled(recorder.last(USER), "[O01]")))
+    await press(app, USER, str(_labelled(recorder.last(USER), "[O01]")))
     calls = len(recorder.calls)
-    await _press(app, following)
+    await press(app, USER, following)
     answers = [c.params for c in recorder.calls[calls:] if c.method == "answerCallbackQuery"]
     assert "sudah dijawab" in answers[0]["text"]
     assert not [c for c in recorder.calls[calls:] if c.method == "editMessageText"]

@@ -23,6 +23,7 @@ from bot.forms import Bounds, Form, FormContext, Invalid, Kind, Option, Reply, S
 from bot.render import Renderer
 from tests.conftest import FakeClock
 from tests.support import updates as make
+from tests.support.chat import buttons, data_of, press, say, tap
 from tests.support.recording import RecordingRequest
 
 USER = 7001
@@ -96,23 +97,6 @@ def _context(app: KinerjaApp, update: Any) -> Any:
     return app.context_types.context.from_update(update, app)
 
 
-def _buttons(message: Mapping[str, Any]) -> list[tuple[str, str]]:
-    rows = message["reply_markup"]["inline_keyboard"]
-    return [(b["text"], b["callback_data"]) for row in rows for b in row]
-
-
-def _data(message: Mapping[str, Any], text: str) -> str:
-    return next(data for label, data in _buttons(message) if label.startswith(text))
-
-
-async def _press(app: KinerjaApp, data: str, message_id: int = 1) -> None:
-    await app.process_update(make.callback(app.bot, user_id=USER, data=data, message_id=message_id))
-
-
-async def _say(app: KinerjaApp, text: str) -> None:
-    await app.process_update(make.message(app.bot, user_id=USER, text=text))
-
-
 async def _draft(db: Database) -> Draft | None:
     async with db.session() as session:
         return (await session.exec(select(Draft))).first()
@@ -125,17 +109,17 @@ async def test_whole_form_with_progress_and_confirmation(
     await _start(app)
     first = recorder.last(USER)
     assert "langkah 1 dari 5" in first["text"]
-    assert [label for label, _ in _buttons(first)] == ["Merah", "Biru", "✖️ Batal"]
-    await _press(app, _data(first, "Biru"))
+    assert [label for label, _ in buttons(first)] == ["Merah", "Biru", "✖️ Batal"]
+    await press(app, USER, data_of(first, "Biru"))
     assert "Berapa jumlahnya (dokumen)? Warna: b" in recorder.last(USER)["text"]
-    await _say(app, "12,5")
+    await say(app, USER, "12,5")
     assert "Catatan singkat" in recorder.last(USER)["text"]
-    await _say(app, "cepat")
+    await say(app, USER, "cepat")
     proof = recorder.last(USER)
-    await _press(app, _data(proof, "Lewati"))
+    await press(app, USER, data_of(proof, "Lewati"))
     confirm = recorder.last(USER)
     assert "Ringkasan: b / 12.5 / cepat" in confirm["text"]
-    await _press(app, _data(confirm, "✅ Kirim"))
+    await press(app, USER, data_of(confirm, "✅ Kirim"))
     assert recorder.last(USER)["text"] == "Tersimpan nomor 1."
     assert SUBMITTED == [{"color": "b", "amount": "12.5", "note": "cepat", "proof": None}]
 
@@ -153,8 +137,8 @@ async def test_wrong_number_is_explained_and_asked_again(
 ) -> None:
     """Letters or a number out of range: a specific reply, the same question, nothing lost."""
     await _start(app)
-    await _press(app, _data(recorder.last(USER), "Merah"))
-    await _say(app, typed)
+    await tap(app, recorder, USER, "Merah")
+    await say(app, USER, typed)
     reply = recorder.last(USER)["text"]
     assert explanation in reply
     assert "Berapa jumlahnya (dokumen)? Warna: m" in reply
@@ -168,9 +152,9 @@ async def test_text_over_the_limit_is_refused_with_its_length(
 ) -> None:
     """A note longer than allowed says how long it was and what the limit is."""
     await _start(app)
-    await _press(app, _data(recorder.last(USER), "Merah"))
-    await _say(app, "5")
-    await _say(app, "x" * 25)
+    await tap(app, recorder, USER, "Merah")
+    await say(app, USER, "5")
+    await say(app, USER, "x" * 25)
     reply = recorder.last(USER)["text"]
     assert "Terlalu panjang (25 huruf): paling banyak 20 huruf" in reply
     assert "Catatan singkat" in reply
@@ -181,9 +165,9 @@ async def test_typed_text_on_a_button_question_asks_for_a_button(
 ) -> None:
     """Typing something that is not an option gets pointed to the buttons; a label counts."""
     await _start(app)
-    await _say(app, "hijau")
+    await say(app, USER, "hijau")
     assert "Pilih salah satu tombol" in recorder.last(USER)["text"]
-    await _say(app, "biru")
+    await say(app, USER, "biru")
     assert "Warna: b" in recorder.last(USER)["text"]
 
 
@@ -192,10 +176,10 @@ async def test_old_keyboard_press_is_answered_and_changes_nothing(
 ) -> None:
     """Pressing a button of an already answered question is recognised as stale."""
     await _start(app)
-    old = _data(recorder.last(USER), "Merah")
-    await _press(app, old)
+    old = data_of(recorder.last(USER), "Merah")
+    await press(app, USER, old)
     sent_before = len(recorder.sent(USER))
-    await _press(app, old.replace(":m", ":b"))  # the same old keyboard, the other button
+    await press(app, USER, old.replace(":m", ":b"))  # the same old keyboard, the other button
     answers = [c.params for c in recorder.calls if c.method == "answerCallbackQuery"]
     assert answers[-1]["text"].startswith("Pertanyaan ini sudah dijawab")
     assert len(recorder.sent(USER)) == sent_before
@@ -211,7 +195,7 @@ async def test_forged_draft_id_changes_nothing(
     await _start(app)
     draft = await _draft(db)
     assert draft is not None
-    await _press(app, FormAnswer(draft.id + 1, draft.seq, "b").encode())  # type: ignore[operator]
+    await press(app, USER, FormAnswer(draft.id + 1, draft.seq, "b").encode())  # type: ignore[operator]
     after = await _draft(db)
     assert after is not None
     assert (after.step, after.data) == ("color", {})
@@ -222,7 +206,7 @@ async def test_restart_between_steps_continues_with_lanjut(
 ) -> None:
     """A new application on the same database resumes the form where it stopped."""
     await _start(app)
-    await _press(app, _data(recorder.last(USER), "Biru"))
+    await tap(app, recorder, USER, "Biru")
     await app.shutdown()
 
     second = RecordingRequest()
@@ -237,9 +221,9 @@ async def test_restart_between_steps_continues_with_lanjut(
     )
     await again.initialize()
     try:
-        await again.process_update(make.message(again.bot, user_id=USER, text="/lanjut"))
+        await say(again, USER, "/lanjut")
         assert "Berapa jumlahnya (dokumen)? Warna: b" in second.last(USER)["text"]
-        await again.process_update(make.message(again.bot, user_id=USER, text="7"))
+        await say(again, USER, "7")
         assert "Catatan singkat" in second.last(USER)["text"]
     finally:
         await again.shutdown()
@@ -251,26 +235,26 @@ async def test_batal_cancels_and_lanjut_then_has_nothing(
 ) -> None:
     """/batal drops the draft and says so; /lanjut afterwards says nothing is open."""
     await _start(app)
-    await _say(app, "/batal")
+    await say(app, USER, "/batal")
     assert "dibatalkan" in recorder.last(USER)["text"]
     assert await _draft(db) is None
-    await _say(app, "/lanjut")
+    await say(app, USER, "/lanjut")
     assert "Tidak ada formulir" in recorder.last(USER)["text"]
 
 
 async def test_files_are_collected_until_done(app: KinerjaApp, recorder: RecordingRequest) -> None:
     """Photos, documents and a link are gathered; the done button shows the count."""
     await _start(app)
-    await _press(app, _data(recorder.last(USER), "Merah"))
-    await _say(app, "3")
-    await _press(app, _data(recorder.last(USER), "Lewati"))
+    await tap(app, recorder, USER, "Merah")
+    await say(app, USER, "3")
+    await tap(app, recorder, USER, "Lewati")
     await app.process_update(make.photo(app.bot, user_id=USER))
     assert "Selesai (1 lampiran)" in str(recorder.last(USER)["reply_markup"])
-    await _say(app, "https://drive.example.id/laporan")
+    await say(app, USER, "https://drive.example.id/laporan")
     done = recorder.last(USER)
     assert "Selesai (2 lampiran)" in str(done["reply_markup"])
-    await _press(app, _data(done, "✅ Selesai"))
-    await _press(app, _data(recorder.last(USER), "✅ Kirim"))
+    await press(app, USER, data_of(done, "✅ Selesai"))
+    await tap(app, recorder, USER, "✅ Kirim")
     proof = SUBMITTED[-1]["proof"]
     assert proof["link"] == "https://drive.example.id/laporan"
     assert [f["kind"] for f in proof["files"]] == ["photo"]
@@ -295,9 +279,9 @@ async def test_unsuitable_file_is_refused(
 ) -> None:
     """A file over 20 MB or of an unsupported type is explained; the step stays open."""
     await _start(app)
-    await _press(app, _data(recorder.last(USER), "Merah"))
-    await _say(app, "3")
-    await _press(app, _data(recorder.last(USER), "Lewati"))
+    await tap(app, recorder, USER, "Merah")
+    await say(app, USER, "3")
+    await tap(app, recorder, USER, "Lewati")
     update = make.document(app.bot, user_id=USER, size=size, mime_type=mime, file_name=name)
     await app.process_update(update)
     reply = recorder.last(USER)["text"]
@@ -310,11 +294,11 @@ async def test_completion_refusal_keeps_every_answer(
 ) -> None:
     """When the service refuses at submission, the person sees why and loses nothing."""
     await _start(app)
-    await _press(app, _data(recorder.last(USER), "Merah"))
-    await _say(app, "3")
-    await _say(app, "tolak")
-    await _press(app, _data(recorder.last(USER), "Lewati"))
-    await _press(app, _data(recorder.last(USER), "✅ Kirim"))
+    await tap(app, recorder, USER, "Merah")
+    await say(app, USER, "3")
+    await say(app, USER, "tolak")
+    await tap(app, recorder, USER, "Lewati")
+    await tap(app, recorder, USER, "✅ Kirim")
     assert "tidak tersedia lagi" in recorder.last(USER)["text"]
     draft = await _draft(db)
     assert draft is not None
@@ -325,13 +309,13 @@ async def test_completion_refusal_keeps_every_answer(
 async def test_double_tap_on_send_submits_once(app: KinerjaApp, recorder: RecordingRequest) -> None:
     """Two presses of the same send button store one submission."""
     await _start(app)
-    await _press(app, _data(recorder.last(USER), "Merah"))
-    await _say(app, "3")
-    await _press(app, _data(recorder.last(USER), "Lewati"))
-    await _press(app, _data(recorder.last(USER), "Lewati"))
-    send = _data(recorder.last(USER), "✅ Kirim")
-    await _press(app, send)
-    await _press(app, send)
+    await tap(app, recorder, USER, "Merah")
+    await say(app, USER, "3")
+    await tap(app, recorder, USER, "Lewati")
+    await tap(app, recorder, USER, "Lewati")
+    send = data_of(recorder.last(USER), "✅ Kirim")
+    await press(app, USER, send)
+    await press(app, USER, send)
     assert len(SUBMITTED) == 1
 
 
@@ -345,7 +329,7 @@ async def test_files_sent_before_the_files_step_are_kept_for_it(
         await app.process_update(make.photo(app.bot, user_id=USER, media_group_id="album-1"))
     notes = [text for text in recorder.texts(USER) if "Berkas disimpan" in text]
     assert len(notes) == 1
-    await _press(app, _data(question, "Merah"))  # the question's buttons still work
+    await press(app, USER, data_of(question, "Merah"))  # the question's buttons still work
     draft = await _draft(db)
     assert draft is not None
     assert len(draft.data["proof"]["files"]) == 2
@@ -364,10 +348,10 @@ async def test_a_form_answers_only_in_the_chat_it_was_opened_in(
         telegram_user_id=USER, chat_id=group, form="sample", step="color", answers={}
     )
     draft = opened.draft
-    await _say(app, "Biru")  # the option's label, typed in the private chat
-    await _say(app, "/lanjut")
-    await _press(app, FormAnswer(draft.id, draft.seq, "b").encode())
-    await _say(app, "/batal")
+    await say(app, USER, "Biru")  # the option's label, typed in the private chat
+    await say(app, USER, "/lanjut")
+    await press(app, USER, FormAnswer(draft.id, draft.seq, "b").encode())
+    await say(app, USER, "/batal")
 
     assert recorder.sent(group) == []
     stored = await _draft(db)
@@ -382,11 +366,11 @@ async def test_a_form_opened_privately_sends_everything_to_that_chat(
 ) -> None:
     """Every question, note and the final message go to the chat the form was opened in."""
     await _start(app)
-    await _press(app, _data(recorder.last(USER), "Merah"))
-    await _say(app, "3")
-    await _press(app, _data(recorder.last(USER), "Lewati"))
-    await _press(app, _data(recorder.last(USER), "Lewati"))
-    await _press(app, _data(recorder.last(USER), "✅ Kirim"))
+    await tap(app, recorder, USER, "Merah")
+    await say(app, USER, "3")
+    await tap(app, recorder, USER, "Lewati")
+    await tap(app, recorder, USER, "Lewati")
+    await tap(app, recorder, USER, "✅ Kirim")
     assert {params["chat_id"] for params in recorder.sent()} == {USER}
     assert recorder.last(USER)["text"] == "Tersimpan nomor 1."
 

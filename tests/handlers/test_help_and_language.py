@@ -12,6 +12,7 @@ from bot.handlers.menu import COMMANDS
 from tests.conftest import FakeClock
 from tests.support import factories
 from tests.support import updates as make
+from tests.support.chat import say
 from tests.support.recording import RecordingRequest
 
 USER = 6001
@@ -21,7 +22,7 @@ async def test_bantuan_explains_ratings_predikat_objection_and_lists_commands(
     app: KinerjaApp, recorder: RecordingRequest
 ) -> None:
     """The guide names both ratings, the predikat rule, the 14-day objection and commands."""
-    await app.process_update(make.message(app.bot, user_id=USER, text="/bantuan"))
+    await say(app, USER, "/bantuan")
     text = recorder.last(USER)["text"]
     for phrase in ("hasil kerja", "perilaku kerja", "Sangat Baik", "14 hari", "BerAKHLAK"):
         assert phrase in text
@@ -34,16 +35,16 @@ async def test_bahasa_switches_to_english_and_back(
     app: KinerjaApp, recorder: RecordingRequest, db: Database
 ) -> None:
     """/bahasa answers in the new language; later messages follow it; again switches back."""
-    await app.process_update(make.message(app.bot, user_id=USER, text="/bahasa"))
+    await say(app, USER, "/bahasa")
     assert "Language switched to <b>English</b>" in recorder.last(USER)["text"]
-    await app.process_update(make.message(app.bot, user_id=USER, text="/bantuan"))
+    await say(app, USER, "/bantuan")
     assert "How civil-servant performance appraisal works" in recorder.last(USER)["text"]
     async with db.session() as session:
         account = await session.get(TelegramAccount, USER)
     assert account is not None
     assert account.language == "en"
 
-    await app.process_update(make.message(app.bot, user_id=USER, text="/bahasa"))
+    await say(app, USER, "/bahasa")
     assert "Bahasa Indonesia" in recorder.last(USER)["text"]
 
 
@@ -52,7 +53,7 @@ async def test_language_chosen_before_linking_carries_over_to_the_employee(
 ) -> None:
     """Someone who chose English and then links keeps English, stored on their record."""
     sari = await factories.employee(db, serial=30)
-    await app.process_update(make.message(app.bot, user_id=USER, text="/bahasa"))
+    await say(app, USER, "/bahasa")
     await app.process_update(
         make.contact(app.bot, user_id=USER, phone=factories.phone_for(30), contact_user_id=USER)
     )
@@ -67,7 +68,7 @@ async def test_linked_employee_language_switch_is_stored_on_the_record(
 ) -> None:
     """A linked employee's choice is kept on the employee record itself."""
     sari = await factories.employee(db, serial=31, telegram_user_id=USER)
-    await app.process_update(make.message(app.bot, user_id=USER, text="/bahasa"))
+    await say(app, USER, "/bahasa")
     async with db.session() as session:
         stored = await session.get(Employee, sari.id)
     assert stored is not None
@@ -79,7 +80,7 @@ async def test_unknown_text_from_a_linked_employee_points_to_help(
 ) -> None:
     """A linked person typing something the bot does not know is pointed to /bantuan."""
     await factories.employee(db, serial=32, telegram_user_id=USER)
-    await app.process_update(make.message(app.bot, user_id=USER, text="apa kabar"))
+    await say(app, USER, "apa kabar")
     assert "/bantuan" in recorder.last(USER)["text"]
 
 

@@ -20,6 +20,7 @@ from bot.services.audit import Actor
 from tests.conftest import FakeClock
 from tests.support import factories
 from tests.support import updates as make
+from tests.support.chat import say
 from tests.support.recording import RecordingRequest
 
 SARI_TG = 5001
@@ -48,7 +49,7 @@ async def test_start_explains_and_asks_for_the_phone_with_a_contact_button(
     app: KinerjaApp, recorder: RecordingRequest, db: Database
 ) -> None:
     """/start in a private chat greets, says what the bot is, and shows the contact button."""
-    await app.process_update(make.message(app.bot, user_id=SARI_TG, text="/start"))
+    await say(app, SARI_TG, "/start")
 
     reply = recorder.last(SARI_TG)
     assert "Kinerja Bot" in reply["text"]
@@ -66,7 +67,7 @@ async def test_own_contact_matching_one_employee_links_the_account(
 ) -> None:
     """Sharing one's own contact with a registered phone links and confirms the record."""
     sari = await factories.employee(db, name="Sari Wulandari", serial=1)
-    await app.process_update(make.message(app.bot, user_id=SARI_TG, text="/start"))
+    await say(app, SARI_TG, "/start")
     phone = factories.phone_for(1).removeprefix("+")  # Telegram sends it without '+'
     await app.process_update(
         make.contact(app.bot, user_id=SARI_TG, phone=phone, contact_user_id=SARI_TG)
@@ -203,7 +204,7 @@ async def test_start_when_linked_says_so(
 ) -> None:
     """A linked person sending /start is greeted by name, not asked for the phone again."""
     await factories.employee(db, name="Sari Wulandari", serial=8, telegram_user_id=SARI_TG)
-    await app.process_update(make.message(app.bot, user_id=SARI_TG, text="/start"))
+    await say(app, SARI_TG, "/start")
     reply = recorder.last(SARI_TG)
     assert "sudah tertaut sebagai <b>Sari Wulandari</b>" in reply["text"]
     assert "keyboard" not in reply.get("reply_markup", {})
@@ -240,8 +241,8 @@ async def test_text_while_linking_repeats_the_button(
     app: KinerjaApp, recorder: RecordingRequest
 ) -> None:
     """Typing instead of pressing the button gets the button again, with a hint."""
-    await app.process_update(make.message(app.bot, user_id=SARI_TG, text="/start"))
-    await app.process_update(make.message(app.bot, user_id=SARI_TG, text="0812 3456 7890"))
+    await say(app, SARI_TG, "/start")
+    await say(app, SARI_TG, "0812 3456 7890")
     reply = recorder.last(SARI_TG)
     assert "masih menunggu nomor HP" in reply["text"]
     assert _contact_button(reply)["request_contact"] is True
@@ -251,7 +252,7 @@ async def test_text_from_a_stranger_points_to_start(
     app: KinerjaApp, recorder: RecordingRequest
 ) -> None:
     """Someone who never sent /start is told how to begin."""
-    await app.process_update(make.message(app.bot, user_id=SARI_TG, text="halo"))
+    await say(app, SARI_TG, "halo")
     assert "/start" in recorder.last(SARI_TG)["text"]
     assert "belum tertaut" in recorder.last(SARI_TG)["text"]
 
@@ -264,7 +265,7 @@ async def test_restart_in_the_middle_of_linking_loses_nothing(
     before = build_application(settings, db=db, clock=clock, request=first, rate_limiter=False)
     await before.initialize()
     sari = await factories.employee(db, serial=11)
-    await before.process_update(make.message(before.bot, user_id=SARI_TG, text="/start"))
+    await say(before, SARI_TG, "/start")
     await before.shutdown()
 
     second = RecordingRequest()
@@ -277,7 +278,7 @@ async def test_restart_in_the_middle_of_linking_loses_nothing(
     )
     await after.initialize()
     try:
-        await after.process_update(make.message(after.bot, user_id=SARI_TG, text="sudah?"))
+        await say(after, SARI_TG, "sudah?")
         assert "masih menunggu nomor HP" in second.last(SARI_TG)["text"]
         await after.process_update(
             make.contact(
@@ -345,7 +346,7 @@ async def test_a_code_is_read_as_people_type_it(
     sari = await factories.employee(db, name="Sari Wulandari", serial=21)
     code = await _invite(db, clock, code_key, sari.nip)
     typed = " ".join(code.lower().split("-")).replace("0", "o").replace("1", "l")
-    await app.process_update(make.message(app.bot, user_id=SARI_TG, text=f"/start {typed}"))
+    await say(app, SARI_TG, f"/start {typed}")
     assert "Sari Wulandari" in recorder.last(SARI_TG)["text"]
     assert (await _stored(db, sari.id)).telegram_user_id == SARI_TG
 
@@ -364,7 +365,7 @@ async def test_a_code_issued_before_keyed_hashes_no_longer_links(
                 expires_at=clock.now + timedelta(days=7),
             )
         )
-    await app.process_update(make.message(app.bot, user_id=SARI_TG, text="/start ABCDEFGHJK"))
+    await say(app, SARI_TG, "/start ABCDEFGHJK")
     assert (await _stored(db, sari.id)).telegram_user_id is None
 
 
@@ -374,7 +375,7 @@ async def test_invite_code_in_the_deep_link_links_the_employee(
     """/start CODE links the employee the code was issued for, whatever the phone."""
     sari = await factories.employee(db, name="Sari Wulandari", serial=12)
     code = await _invite(db, clock, code_key, sari.nip)
-    await app.process_update(make.message(app.bot, user_id=SARI_TG, text=f"/start {code.lower()}"))
+    await say(app, SARI_TG, f"/start {code.lower()}")
     assert "Sari Wulandari" in recorder.last(SARI_TG)["text"]
     assert (await _stored(db, sari.id)).telegram_user_id == SARI_TG
     [event] = await _audit(db, AuditAction.LINKED)
@@ -387,8 +388,8 @@ async def test_invite_code_works_only_once(
     """A used code does not link a second account."""
     sari = await factories.employee(db, serial=13)
     code = await _invite(db, clock, code_key, sari.nip)
-    await app.process_update(make.message(app.bot, user_id=SARI_TG, text=f"/start {code}"))
-    await app.process_update(make.message(app.bot, user_id=BUDI_TG, text=f"/start {code}"))
+    await say(app, SARI_TG, f"/start {code}")
+    await say(app, BUDI_TG, f"/start {code}")
     assert "sudah pernah dipakai" in recorder.last(BUDI_TG)["text"]
     assert (await _stored(db, sari.id)).telegram_user_id == SARI_TG
 
@@ -400,7 +401,7 @@ async def test_invite_code_expires_after_seven_days(
     sari = await factories.employee(db, serial=14)
     code = await _invite(db, clock, code_key, sari.nip)
     clock.advance(days=7, seconds=1)
-    await app.process_update(make.message(app.bot, user_id=SARI_TG, text=f"/start {code}"))
+    await say(app, SARI_TG, f"/start {code}")
     assert "kedaluwarsa" in recorder.last(SARI_TG)["text"]
     assert (await _stored(db, sari.id)).telegram_user_id is None
 
@@ -412,7 +413,7 @@ async def test_invite_code_still_works_just_before_expiry(
     sari = await factories.employee(db, serial=15)
     code = await _invite(db, clock, code_key, sari.nip)
     clock.advance(days=7, seconds=-1)
-    await app.process_update(make.message(app.bot, user_id=SARI_TG, text=f"/start {code}"))
+    await say(app, SARI_TG, f"/start {code}")
     assert (await _stored(db, sari.id)).telegram_user_id == SARI_TG
 
 
@@ -423,7 +424,7 @@ async def test_new_invite_code_replaces_the_old_one(
     sari = await factories.employee(db, serial=16)
     old = await _invite(db, clock, code_key, sari.nip)
     await _invite(db, clock, code_key, sari.nip)
-    await app.process_update(make.message(app.bot, user_id=SARI_TG, text=f"/start {old}"))
+    await say(app, SARI_TG, f"/start {old}")
     assert "kedaluwarsa" in recorder.last(SARI_TG)["text"]
 
 
@@ -434,18 +435,18 @@ async def test_five_wrong_codes_lock_code_attempts_for_an_hour(
     sari = await factories.employee(db, serial=17)
     code = await _invite(db, clock, code_key, sari.nip)
     for attempt in range(1, 5):
-        await app.process_update(make.message(app.bot, user_id=BUDI_TG, text="/start WRONGCODE1"))
+        await say(app, BUDI_TG, "/start WRONGCODE1")
         assert f"Sisa percobaan: {5 - attempt} kali" in recorder.last(BUDI_TG)["text"]
-    await app.process_update(make.message(app.bot, user_id=BUDI_TG, text="/start WRONGCODE1"))
+    await say(app, BUDI_TG, "/start WRONGCODE1")
     assert "dikunci sampai 14 Januari 2026 10.00 WIB" in recorder.last(BUDI_TG)["text"]
 
-    await app.process_update(make.message(app.bot, user_id=BUDI_TG, text=f"/start {code}"))
+    await say(app, BUDI_TG, f"/start {code}")
     assert "dikunci" in recorder.last(BUDI_TG)["text"]
     assert (await _stored(db, sari.id)).telegram_user_id is None
     assert len(await _audit(db, AuditAction.CODE_LOCKED)) == 1
 
     clock.advance(hours=1, seconds=1)
-    await app.process_update(make.message(app.bot, user_id=BUDI_TG, text=f"/start {code}"))
+    await say(app, BUDI_TG, f"/start {code}")
     assert (await _stored(db, sari.id)).telegram_user_id == BUDI_TG
 
 
@@ -456,8 +457,8 @@ async def test_lock_is_per_telegram_account(
     sari = await factories.employee(db, serial=18)
     code = await _invite(db, clock, code_key, sari.nip)
     for _ in range(5):
-        await app.process_update(make.message(app.bot, user_id=BUDI_TG, text="/start WRONGCODE1"))
-    await app.process_update(make.message(app.bot, user_id=SARI_TG, text=f"/start {code}"))
+        await say(app, BUDI_TG, "/start WRONGCODE1")
+    await say(app, SARI_TG, f"/start {code}")
     assert (await _stored(db, sari.id)).telegram_user_id == SARI_TG
 
 

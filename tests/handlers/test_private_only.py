@@ -27,6 +27,7 @@ from tests.notify.conftest import FlakyRequest
 from tests.support import factories
 from tests.support import factories_appraisal as fa
 from tests.support import updates as make
+from tests.support.chat import say
 from tests.support.recording import BOT_USERNAME, RecordingRequest
 
 GROUP = -100_777
@@ -143,7 +144,7 @@ async def test_the_line_is_in_the_senders_chosen_language(
     app: KinerjaApp, recorder: RecordingRequest, office: fa.Office
 ) -> None:
     """Sari chose English in her private chat: the group line is in English."""
-    await app.process_update(make.message(app.bot, user_id=SARI, text="/bahasa"))
+    await say(app, SARI, "/bahasa")
     recorder.calls.clear()
     await app.process_update(_said_in_group(app, SARI, "/target"))
     text = _assert_one_pointer_line(recorder, office, GROUP)
@@ -216,7 +217,7 @@ async def test_a_group_message_is_not_taken_as_the_open_forms_answer(
     app: KinerjaApp, recorder: RecordingRequest, db: Database, office: fa.Office
 ) -> None:
     """The head's assessment form is open in private; what he types in the group is not read."""
-    await app.process_update(make.message(app.bot, user_id=HEAD, text="/penilaian"))
+    await say(app, HEAD, "/penilaian")
     [before] = await _drafts(db)
     recorder.calls.clear()
     await app.process_update(_said_in_group(app, HEAD, "Sari Wulandari"))
@@ -243,7 +244,7 @@ async def test_a_form_button_in_a_group_does_nothing(
     app: KinerjaApp, recorder: RecordingRequest, db: Database, office: fa.Office
 ) -> None:
     """A press carrying the head's live form button, from a group message, moves nothing."""
-    await app.process_update(make.message(app.bot, user_id=HEAD, text="/penilaian"))
+    await say(app, HEAD, "/penilaian")
     [draft] = await _drafts(db)
     assert draft.id is not None
     sari = office.staff[0]
@@ -299,10 +300,10 @@ async def test_start_from_the_group_link_greets_like_start(
     app: KinerjaApp, recorder: RecordingRequest, db: Database, office: fa.Office
 ) -> None:
     """The button's ``/start grup`` in private is plain /start, never a wrong invite code."""
-    await app.process_update(make.message(app.bot, user_id=SARI, text="/start grup"))
+    await say(app, SARI, "/start grup")
     assert office.staff[0].name in recorder.last(SARI)["text"]  # "already linked as ..."
     stranger = 9_998
-    await app.process_update(make.message(app.bot, user_id=stranger, text="/start grup"))
+    await say(app, stranger, "/start grup")
     assert "Bagikan nomor HP saya" in recorder.last(stranger)["text"]
     async with db.session() as session:
         account = await session.get(TelegramAccount, stranger)
@@ -319,7 +320,7 @@ async def test_private_commands_still_work(
     app: KinerjaApp, recorder: RecordingRequest, office: fa.Office
 ) -> None:
     """In the private chat the same command answers in full, as before."""
-    await app.process_update(make.message(app.bot, user_id=HEAD, text="/penilaian"))
+    await say(app, HEAD, "/penilaian")
     assert "Pilih bawahan langsung" in recorder.last(HEAD)["text"]
 
 

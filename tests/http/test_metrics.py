@@ -19,6 +19,7 @@ from tests.conftest import FakeClock, RunningBot
 from tests.http.conftest import scrape
 from tests.support import factories
 from tests.support import updates as make
+from tests.support.chat import say
 from tests.support.recording import RecordingRequest
 
 pytestmark = pytest.mark.db
@@ -120,7 +121,7 @@ async def test_two_applications_keep_their_own_numbers(
     for application in (first, second):
         await application.initialize()
     try:
-        await first.process_update(make.message(first.bot, user_id=6101, text="/bantuan"))
+        await say(first, 6101, "/bantuan")
         for application in (first, second):
             await application.http.start()
         one, two = await scrape(first.http.url), await scrape(second.http.url)

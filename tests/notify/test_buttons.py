@@ -22,6 +22,7 @@ from tests.conftest import FakeClock
 from tests.notify.conftest import FlakyRequest
 from tests.support import factories_appraisal as fa
 from tests.support import updates as make
+from tests.support.chat import press, say
 
 GROUP = -100_246
 HEAD, SARI = fa.HEAD_TG, fa.STAFF_TG
@@ -93,13 +94,13 @@ async def test_pressed_in_private_the_button_shows_what_the_command_shows(
 ) -> None:
     """Typing the command and pressing the reminder's button give the same messages."""
     command, user = COMMAND_OF[journey]
-    await app.process_update(make.message(app.bot, user_id=user, text=command))
+    await say(app, user, command)
     typed = _seen(flaky)
     assert typed, f"{command} said nothing"
     await app.bot_data["deps"].drafts.cancel(user)  # as if the person had not typed it
     flaky.calls.clear()
 
-    await app.process_update(make.callback(app.bot, user_id=user, data=_data(journey)))
+    await press(app, user, _data(journey))
 
     assert flaky.calls[0].method == "answerCallbackQuery"
     assert "text" not in flaky.calls[0].params
@@ -131,7 +132,7 @@ async def test_a_forged_journey_number_changes_nothing(
     app: KinerjaApp, flaky: FlakyRequest
 ) -> None:
     """An id no reminder ever carries is answered as an unknown button."""
-    await app.process_update(make.callback(app.bot, user_id=SARI, data=_data(99)))
+    await press(app, SARI, _data(99))
     [call] = flaky.calls
     assert call.method == "answerCallbackQuery"
     assert call.params["text"] == "Tombol ini sudah tidak berlaku."

@@ -21,7 +21,7 @@ from bot.services.outbox import BROADCAST, PROMPT, Button, NoticeKind, Notificat
 from tests.conftest import FakeClock
 from tests.notify.conftest import ADMIN_CHAT, FlakyRequest
 from tests.support import factories, factories_notify
-from tests.support import updates as make
+from tests.support.chat import say
 from tests.support.notify import deliver
 
 WORKDAY = datetime(2026, 1, 14, 2, 0, tzinfo=UTC)  # Wednesday 09:00 WIB
@@ -240,7 +240,7 @@ async def test_an_update_for_someone_unknown_changes_nobody(
 ) -> None:
     """A block from a Telegram account linked to no employee is ignored."""
     await app.process_update(_membership(app, 70_560, "kicked"))
-    await app.process_update(make.message(app.bot, user_id=70_561, text="halo"))
+    await say(app, 70_561, "halo")
     async with db.session() as session:
         assert (await session.exec(select(AuditEvent))).all() == []
 

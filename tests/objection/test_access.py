@@ -8,8 +8,8 @@ from bot.app import KinerjaApp
 from bot.callbacks import ItemAction
 from bot.db.session import Database
 from bot.services.objections import ObjectionButton
-from tests.objection.conftest import press
 from tests.support import factories_objection as f
+from tests.support.chat import press
 from tests.support.recording import RecordingRequest
 
 STRANGER = 7777

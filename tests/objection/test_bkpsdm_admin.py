@@ -17,9 +17,9 @@ from bot.callbacks import ItemAction
 from bot.db.session import Database
 from bot.domain import ObjectionStatus
 from bot.handlers.context import DEPS_KEY
-from tests.objection.conftest import button, press, say
 from tests.support import factories
 from tests.support import factories_objection as f
+from tests.support.chat import data_of, press, say
 from tests.support.cli import kinerja
 from tests.support.notify import deliver
 from tests.support.recording import RecordingRequest
@@ -59,10 +59,10 @@ async def test_an_admin_granted_by_the_cli_decides_in_telegram(
     await say(app, f.ADMIN_TG, "/keberatan")
     overview = recorder.last(f.ADMIN_TG)
     assert "Keberatan yang Anda putuskan" in overview["text"]
-    await press(app, f.ADMIN_TG, button(overview, "⚖️ Buka keberatan"))
-    await press(app, f.ADMIN_TG, button(recorder.last(f.ADMIN_TG), "✅ Hasil tetap"))
+    await press(app, f.ADMIN_TG, data_of(overview, "⚖️ Buka keberatan"))
+    await press(app, f.ADMIN_TG, data_of(recorder.last(f.ADMIN_TG), "✅ Hasil tetap"))
     await say(app, f.ADMIN_TG, KEEP_REASON)
-    await press(app, f.ADMIN_TG, button(recorder.last(f.ADMIN_TG), "✅ Kirim"))
+    await press(app, f.ADMIN_TG, data_of(recorder.last(f.ADMIN_TG), "✅ Kirim"))
     assert "Putusan tersimpan dan final" in recorder.last(f.ADMIN_TG)["text"]
     [objection] = await f.objections(db)
     assert (objection.status, objection.decided_by) == (ObjectionStatus.DECIDED, admin.id)

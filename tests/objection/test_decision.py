@@ -15,9 +15,9 @@ from bot.handlers.context import DEPS_KEY
 from bot.services.objections import ObjectionState, Party, Refusal, Refused
 from bot.services.objections.decision import claim
 from scoring import Predikat, Rating
-from tests.objection.conftest import button, buttons, press, say
 from tests.support import factories
 from tests.support import factories_objection as f
+from tests.support.chat import buttons, data_of, press, say
 from tests.support.notify import deliver
 from tests.support.recording import RecordingRequest
 
@@ -42,8 +42,8 @@ async def _objection_id(db: Database) -> int:
 
 async def _decide(app: KinerjaApp, recorder: RecordingRequest, user: int, action: str) -> None:
     await say(app, user, "/keberatan")
-    await press(app, user, button(recorder.last(user), "⚖️ Buka keberatan"))
-    await press(app, user, button(recorder.last(user), action))
+    await press(app, user, data_of(recorder.last(user), "⚖️ Buka keberatan"))
+    await press(app, user, data_of(recorder.last(user), action))
 
 
 async def _drafts(db: Database) -> list[Draft]:
@@ -66,7 +66,7 @@ async def test_keep_with_a_reason_is_final_and_told_to_both(
     confirm = recorder.last(f.DECIDER_TG)
     assert "Hasil <b>tetap</b>: predikat Kurang/Misconduct" in confirm["text"]
     assert "Putusan ini <b>final</b>" in confirm["text"]
-    await press(app, f.DECIDER_TG, button(confirm, "✅ Kirim"))
+    await press(app, f.DECIDER_TG, data_of(confirm, "✅ Kirim"))
     assert "Putusan tersimpan dan final" in recorder.last(f.DECIDER_TG)["text"]
 
     [objection] = await f.objections(db)
@@ -101,17 +101,17 @@ async def test_change_asks_both_ratings_shows_the_new_predikat_and_updates_the_r
         "Di bawah ekspektasi",
         "✖️ Batal",
     ]
-    await press(app, f.DECIDER_TG, button(ask_hasil, "Sesuai"))
-    await press(app, f.DECIDER_TG, button(recorder.last(f.DECIDER_TG), "Di bawah"))
+    await press(app, f.DECIDER_TG, data_of(ask_hasil, "Sesuai"))
+    await press(app, f.DECIDER_TG, data_of(recorder.last(f.DECIDER_TG), "Di bawah"))
     same = recorder.last(f.DECIDER_TG)["text"]
     assert "Rating itu sama dengan hasil sekarang" in same
     assert "Rating <b>perilaku kerja</b> yang baru?" in same
-    await press(app, f.DECIDER_TG, button(recorder.last(f.DECIDER_TG), "Sesuai"))
+    await press(app, f.DECIDER_TG, data_of(recorder.last(f.DECIDER_TG), "Sesuai"))
     assert "predikat menjadi <b>Baik</b>" in recorder.last(f.DECIDER_TG)["text"]
     await say(app, f.DECIDER_TG, CHANGE_REASON)
     confirm = recorder.last(f.DECIDER_TG)["text"]
     assert "predikat Kurang/Misconduct → <b>Baik</b>" in confirm
-    await press(app, f.DECIDER_TG, button(recorder.last(f.DECIDER_TG), "✅ Kirim"))
+    await press(app, f.DECIDER_TG, data_of(recorder.last(f.DECIDER_TG), "✅ Kirim"))
     assert (
         "hasil diubah, predikat Kurang/Misconduct → <b>Baik</b>"
         in recorder.last(f.DECIDER_TG)["text"]
@@ -190,13 +190,13 @@ async def test_an_open_form_sent_after_the_decision_is_refused(
         await f.make_admin(db, admin)
     objection_id = await _objection_id(db)
     await _decide(app, recorder, f.ADMIN_TG, "✏️ Ubah hasil")
-    await press(app, f.ADMIN_TG, button(recorder.last(f.ADMIN_TG), "Di atas"))
-    await press(app, f.ADMIN_TG, button(recorder.last(f.ADMIN_TG), "Di atas"))
+    await press(app, f.ADMIN_TG, data_of(recorder.last(f.ADMIN_TG), "Di atas"))
+    await press(app, f.ADMIN_TG, data_of(recorder.last(f.ADMIN_TG), "Di atas"))
     await say(app, f.ADMIN_TG, CHANGE_REASON)
     await app.bot_data[DEPS_KEY].objections.keep(
         await app.bot_data[DEPS_KEY].accounts.actor(f.OTHER_TG), objection_id, KEEP_REASON
     )
-    await press(app, f.ADMIN_TG, button(recorder.last(f.ADMIN_TG), "✅ Kirim"))
+    await press(app, f.ADMIN_TG, data_of(recorder.last(f.ADMIN_TG), "✅ Kirim"))
     assert "sudah diputus: hasil tetap" in recorder.last(f.ADMIN_TG)["text"]
     result = await f.stored_result(db, cast.result.id)
     assert result.predikat is Predikat.KURANG_MISCONDUCT
@@ -226,7 +226,7 @@ async def test_bkpsdm_admin_decides_when_the_rater_has_no_superior(
     await f.make_admin(db, admin)
     await _decide(app, recorder, f.ADMIN_TG, "✅ Hasil tetap")
     await say(app, f.ADMIN_TG, KEEP_REASON)
-    await press(app, f.ADMIN_TG, button(recorder.last(f.ADMIN_TG), "✅ Kirim"))
+    await press(app, f.ADMIN_TG, data_of(recorder.last(f.ADMIN_TG), "✅ Kirim"))
     [objection] = await f.objections(db)
     assert (objection.decider_id, objection.decided_by) == (None, admin.id)
     assert objection.status is ObjectionStatus.DECIDED

@@ -8,11 +8,10 @@ import pytest
 
 from bot.db.session import Database
 from bot.sandbox import Sandbox
-from bot.sandbox.models import BotMessage
-from bot.sandbox.users import SimUser
 from scoring import Predikat, Rating
 from tests.e2e.conftest import RunningBot
 from tests.support import factories_objection as f
+from tests.support.chat import SandboxChat, Transcript
 
 pytestmark = pytest.mark.e2e
 
@@ -22,37 +21,6 @@ ANSWER = "Ya, surat tugas 094/ST/2026 sudah saya periksa, tetapi belum saya cata
 DECISION = "Surat tugas sah; keterlambatan itu karena tugas luar, bukan perilaku."
 
 
-class Transcript:
-    """What each person saw and did, in order (printed with ``pytest -s``)."""
-
-    def __init__(self) -> None:
-        self.lines: list[str] = []
-
-    def saw(self, who: str, message: BotMessage) -> BotMessage:
-        """Note a bot message and return it."""
-        keys = [b["text"] for row in message.inline_keyboard for b in row]
-        self.lines.append(
-            f"[bot → {who}] {message.text}" + (f"\n    buttons: {keys}" if keys else "")
-        )
-        return message
-
-    def did(self, who: str, action: str) -> None:
-        """Note what the person typed or pressed."""
-        self.lines.append(f"[{who}] {action}")
-
-
-async def _say(t: Transcript, who: str, user: SimUser, text: str) -> BotMessage:
-    t.did(who, text)
-    await (user.send_command(text[1:]) if text.startswith("/") else user.send_text(text))
-    return t.saw(who, await user.next_message(timeout=10))
-
-
-async def _press(t: Transcript, who: str, user: SimUser, label: str) -> BotMessage:
-    t.did(who, f"presses «{label}»")
-    await user.press(label)
-    return t.saw(who, await user.next_message(timeout=10))
-
-
 async def test_objection_heard_and_changed_end_to_end(
     sandbox: Sandbox,
     running_bot: RunningBot,
@@ -60,45 +28,45 @@ async def test_objection_heard_and_changed_end_to_end(
 ) -> None:
     """Sari objects, Rina asks the rater, Budi answers, Rina changes the rating; both are told."""
     cast = await f.cast(db, delivered_at=datetime.now(UTC))
-    sari = sandbox.user(f.SARI_TG, "Sari", started=True)
-    rina = sandbox.user(f.DECIDER_TG, "Rina", started=True)
-    budi = sandbox.user(f.RATER_TG, "Budi", started=True)
     t = Transcript()
+    sari = SandboxChat(sandbox.user(f.SARI_TG, "Sari", started=True), "Sari", t)
+    rina = SandboxChat(sandbox.user(f.DECIDER_TG, "Rina", started=True), "Rina", t)
+    budi = SandboxChat(sandbox.user(f.RATER_TG, "Budi", started=True), "Budi", t)
     async with running_bot():
-        prompt = await _say(t, "Sari", sari, "/keberatan")
+        prompt = await sari.say("/keberatan")
         assert "Tulis alasan keberatan Anda" in prompt.text
-        await _say(t, "Sari", sari, REASONS)
-        filed = await _press(t, "Sari", sari, "✅ Kirim")
+        await sari.say(REASONS)
+        filed = await sari.press("✅ Kirim")
         assert "sudah diajukan kepada Rina Marlina" in filed.text
 
-        case_notice = t.saw("Rina", await rina.next_message(timeout=10))
+        case_notice = await rina.reply()
         assert "Keberatan baru untuk Anda putuskan" in case_notice.text
-        await _press(t, "Rina", rina, "❓ Tanya penilai")
-        asked = await _say(t, "Rina", rina, QUESTION)
+        await rina.press("❓ Tanya penilai")
+        asked = await rina.say(QUESTION)
         assert "Pertanyaan terkirim kepada Budi Santoso" in asked.text
 
-        question = t.saw("Budi", await budi.next_message(timeout=10))
+        question = await budi.reply()
         assert QUESTION in question.text
-        await _press(t, "Budi", budi, "✍️ Jawab")
-        await _say(t, "Budi", budi, ANSWER)
+        await budi.press("✍️ Jawab")
+        await budi.say(ANSWER)
 
-        answer = t.saw("Rina", await rina.next_message(timeout=10))
+        answer = await rina.reply()
         assert ANSWER in answer.text
-        case = await _press(t, "Rina", rina, "⚖️ Buka keberatan")
+        case = await rina.press("⚖️ Buka keberatan")
         assert "Budi Santoso (penilai) menjawab" in case.text
-        await _press(t, "Rina", rina, "✏️ Ubah hasil")
-        await _press(t, "Rina", rina, "Sesuai ekspektasi")
-        reason = await _press(t, "Rina", rina, "Sesuai ekspektasi")
+        await rina.press("✏️ Ubah hasil")
+        await rina.press("Sesuai ekspektasi")
+        reason = await rina.press("Sesuai ekspektasi")
         assert "predikat menjadi Baik" in reason.text
-        await _say(t, "Rina", rina, DECISION)
-        decided = await _press(t, "Rina", rina, "✅ Kirim")
+        await rina.say(DECISION)
+        decided = await rina.press("✅ Kirim")
         assert "Putusan tersimpan dan final" in decided.text
 
-        for who, user in (("Sari", sari), ("Budi", budi)):
-            final = t.saw(who, await user.next_message(timeout=10))
+        for person in (sari, budi):
+            final = await person.reply()
             assert "predikat Kurang/Misconduct → Baik" in final.text
             assert DECISION in final.text
-    print("\n".join(t.lines))
+    print(t)
     result = await f.stored_result(db, cast.result.id)
     assert (result.hasil, result.perilaku, result.predikat) == (
         Rating.MEETS,

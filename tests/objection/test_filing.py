@@ -13,10 +13,11 @@ from bot.db.session import Database
 from bot.domain import ObjectionStatus, PeriodKind
 from bot.handlers.context import DEPS_KEY
 from bot.services.objections import ObjectionState
-from tests.objection.conftest import ADMIN_CHAT, AppFactory, button, buttons, press, say
+from tests.objection.conftest import ADMIN_CHAT, AppFactory
 from tests.support import factories
 from tests.support import factories_objection as f
 from tests.support import updates as make
+from tests.support.chat import buttons, data_of, press, say
 from tests.support.notify import deliver
 from tests.support.recording import RecordingRequest
 
@@ -31,7 +32,7 @@ async def _outbox(db: Database) -> list[Outbox]:
 async def _file(app: KinerjaApp, recorder: RecordingRequest, reasons: str = REASONS) -> None:
     await say(app, f.SARI_TG, "/keberatan")
     await say(app, f.SARI_TG, reasons)
-    await press(app, f.SARI_TG, button(recorder.last(f.SARI_TG), "✅ Kirim"))
+    await press(app, f.SARI_TG, data_of(recorder.last(f.SARI_TG), "✅ Kirim"))
 
 
 async def test_one_open_result_goes_straight_to_the_form_and_files(
@@ -51,7 +52,7 @@ async def test_one_open_result_goes_straight_to_the_form_and_files(
     confirm = recorder.last(f.SARI_TG)
     assert REASONS in confirm["text"]
     assert "putusannya final" in confirm["text"]
-    await press(app, f.SARI_TG, button(confirm, "✅ Kirim"))
+    await press(app, f.SARI_TG, data_of(confirm, "✅ Kirim"))
 
     done = recorder.last(f.SARI_TG)["text"]
     assert "sudah diajukan kepada Rina Marlina" in done
@@ -93,7 +94,7 @@ async def test_the_deciders_keep_button_opens_the_decision_form(
     await f.cast(db)
     await _file(app, recorder)
     await deliver(app)
-    await press(app, f.DECIDER_TG, button(recorder.last(f.DECIDER_TG), "✅ Hasil tetap"))
+    await press(app, f.DECIDER_TG, data_of(recorder.last(f.DECIDER_TG), "✅ Hasil tetap"))
     prompt = recorder.last(f.DECIDER_TG)["text"]
     assert "<b>Putusan keberatan: hasil tetap</b> · langkah 1 dari 2" in prompt
     assert "Keberatan Sari Wulandari (Triwulan I 2026): predikat Kurang/Misconduct" in prompt
@@ -143,10 +144,10 @@ async def test_several_results_in_the_window_let_the_employee_choose(
     overview = recorder.last(f.SARI_TG)
     labels = [label for label, _ in buttons(overview)]
     assert labels == ["📝 Ajukan keberatan: Januari 2026", "📝 Ajukan keberatan: Triwulan I 2026"]
-    await press(app, f.SARI_TG, button(overview, "📝 Ajukan keberatan: Januari"))
+    await press(app, f.SARI_TG, data_of(overview, "📝 Ajukan keberatan: Januari"))
     assert "Hasil penilaian <b>Januari 2026</b>" in recorder.last(f.SARI_TG)["text"]
     await say(app, f.SARI_TG, REASONS)
-    await press(app, f.SARI_TG, button(recorder.last(f.SARI_TG), "✅ Kirim"))
+    await press(app, f.SARI_TG, data_of(recorder.last(f.SARI_TG), "✅ Kirim"))
     [objection] = await f.objections(db)
     assert objection.result_id == january.id
 
@@ -210,7 +211,7 @@ async def test_rater_without_superior_sends_the_case_to_the_admin_chat(
             "BKPSDM, karena penilai Anda tidak memiliki atasan" in recorder.last(f.SARI_TG)["text"]
         )
         await say(app, f.SARI_TG, REASONS)
-        await press(app, f.SARI_TG, button(recorder.last(f.SARI_TG), "✅ Kirim"))
+        await press(app, f.SARI_TG, data_of(recorder.last(f.SARI_TG), "✅ Kirim"))
         assert "sudah diajukan kepada BKPSDM" in recorder.last(f.SARI_TG)["text"]
         await deliver(app)
     [objection] = await f.objections(db)
@@ -231,7 +232,7 @@ async def test_without_admin_chat_every_admin_on_telegram_is_told(
     await deliver(app)
     told = recorder.last(f.ADMIN_TG)
     assert "Keberatan untuk BKPSDM" in told["text"]
-    await press(app, f.ADMIN_TG, button(told, "⚖️ Buka keberatan"))
+    await press(app, f.ADMIN_TG, data_of(told, "⚖️ Buka keberatan"))
     assert [label for label, _ in buttons(recorder.last(f.ADMIN_TG))][2:] == [
         "✅ Hasil tetap",
         "✏️ Ubah hasil",

@@ -8,9 +8,9 @@ from bot.db.models import Employee
 from bot.db.session import Database
 from bot.handlers.context import DEPS_KEY
 from bot.services.objections import Party
-from tests.objection.conftest import button, buttons, press, say
 from tests.support import factories
 from tests.support import factories_objection as f
+from tests.support.chat import buttons, data_of, press, say
 from tests.support.notify import deliver
 from tests.support.recording import RecordingRequest
 
@@ -36,12 +36,12 @@ async def _objection_id(db: Database) -> int:
 
 async def _open_case(app: KinerjaApp, recorder: RecordingRequest) -> None:
     await say(app, f.DECIDER_TG, "/keberatan")
-    await press(app, f.DECIDER_TG, button(recorder.last(f.DECIDER_TG), "⚖️ Buka keberatan"))
+    await press(app, f.DECIDER_TG, data_of(recorder.last(f.DECIDER_TG), "⚖️ Buka keberatan"))
 
 
 async def _ask(app: KinerjaApp, recorder: RecordingRequest, who: str, text: str) -> None:
     await _open_case(app, recorder)
-    await press(app, f.DECIDER_TG, button(recorder.last(f.DECIDER_TG), who))
+    await press(app, f.DECIDER_TG, data_of(recorder.last(f.DECIDER_TG), who))
     await say(app, f.DECIDER_TG, text)
 
 
@@ -54,7 +54,7 @@ async def test_decider_lists_and_opens_the_case_with_its_actions(
     overview = recorder.last(f.DECIDER_TG)
     assert "Keberatan yang Anda putuskan" in overview["text"]
     assert "• Sari Wulandari (Triwulan I 2026)" in overview["text"]
-    await press(app, f.DECIDER_TG, button(overview, "⚖️ Buka keberatan Sari Wulandari"))
+    await press(app, f.DECIDER_TG, data_of(overview, "⚖️ Buka keberatan Sari Wulandari"))
     case = recorder.last(f.DECIDER_TG)
     assert "<b>⚖️ Keberatan #" in case["text"]
     assert f"<blockquote>{REASONS}</blockquote>" in case["text"]
@@ -72,7 +72,7 @@ async def test_question_to_the_rater_is_stored_audited_and_sent(
     """Ask the rater: a short form, a note addressed to the rater, and a message to them."""
     cast = await _filed(app, db)
     await _open_case(app, recorder)
-    await press(app, f.DECIDER_TG, button(recorder.last(f.DECIDER_TG), "❓ Tanya penilai"))
+    await press(app, f.DECIDER_TG, data_of(recorder.last(f.DECIDER_TG), "❓ Tanya penilai"))
     prompt = recorder.last(f.DECIDER_TG)["text"]
     assert "Tulis pertanyaan Anda untuk Budi Santoso (penilai)" in prompt
     await say(app, f.DECIDER_TG, QUESTION)
@@ -104,13 +104,13 @@ async def test_buttons_on_the_messages_carry_the_hearing(
     await _filed(app, db)
     await _ask(app, recorder, "❓ Tanya penilai", QUESTION)
     await deliver(app)
-    await press(app, f.RATER_TG, button(recorder.last(f.RATER_TG), "✍️ Jawab"))
+    await press(app, f.RATER_TG, data_of(recorder.last(f.RATER_TG), "✍️ Jawab"))
     assert "Tulis jawaban Anda" in recorder.last(f.RATER_TG)["text"]
     await say(app, f.RATER_TG, ANSWER)
     await deliver(app)
     answer = recorder.last(f.DECIDER_TG)
     assert [label for label, _ in buttons(answer)] == ["⚖️ Buka keberatan"]
-    await press(app, f.DECIDER_TG, button(answer, "⚖️ Buka keberatan"))
+    await press(app, f.DECIDER_TG, data_of(answer, "⚖️ Buka keberatan"))
     assert (
         f"Budi Santoso (penilai) menjawab: <i>{ANSWER}</i>" in recorder.last(f.DECIDER_TG)["text"]
     )
@@ -125,7 +125,7 @@ async def test_rater_answers_from_keberatan_and_the_decider_reads_it(
     await say(app, f.RATER_TG, "/keberatan")
     overview = recorder.last(f.RATER_TG)
     assert "Pertanyaan yang menunggu jawaban Anda" in overview["text"]
-    await press(app, f.RATER_TG, button(overview, "✍️ Jawab pertanyaan Rina Marlina"))
+    await press(app, f.RATER_TG, data_of(overview, "✍️ Jawab pertanyaan Rina Marlina"))
     assert f"<blockquote>{QUESTION}</blockquote>" in recorder.last(f.RATER_TG)["text"]
     await say(app, f.RATER_TG, ANSWER)
     assert "Jawaban Anda terkirim kepada Rina Marlina" in recorder.last(f.RATER_TG)["text"]
@@ -153,7 +153,7 @@ async def test_a_question_is_answered_once(
     await _filed(app, db)
     await _ask(app, recorder, "❓ Tanya penilai", QUESTION)
     await say(app, f.RATER_TG, "/keberatan")
-    reply_button = button(recorder.last(f.RATER_TG), "✍️ Jawab")
+    reply_button = data_of(recorder.last(f.RATER_TG), "✍️ Jawab")
     await press(app, f.RATER_TG, reply_button)
     await say(app, f.RATER_TG, ANSWER)
     await press(app, f.RATER_TG, reply_button)
@@ -189,7 +189,7 @@ async def test_the_employee_can_be_asked_and_answer_too(
     await say(app, f.SARI_TG, "/keberatan")
     overview = recorder.last(f.SARI_TG)
     assert "Keberatan sudah diajukan dan menunggu putusan" in overview["text"]
-    await press(app, f.SARI_TG, button(overview, "✍️ Jawab"))
+    await press(app, f.SARI_TG, data_of(overview, "✍️ Jawab"))
     await say(app, f.SARI_TG, "Nomor 094/ST/2026, ada di arsip bidang.")
     assert "terkirim kepada Rina Marlina" in recorder.last(f.SARI_TG)["text"]
     await deliver(app)
@@ -202,7 +202,7 @@ async def test_a_rater_not_on_telegram_cannot_be_asked_through_the_bot(
     """Asking someone the bot cannot reach is refused before the question is written."""
     await _filed(app, db, rater_tg=None)
     await _open_case(app, recorder)
-    await press(app, f.DECIDER_TG, button(recorder.last(f.DECIDER_TG), "❓ Tanya penilai"))
+    await press(app, f.DECIDER_TG, data_of(recorder.last(f.DECIDER_TG), "❓ Tanya penilai"))
     reply = recorder.last(f.DECIDER_TG)
     assert "Budi Santoso belum menautkan akun Telegram" in reply["text"]
     assert buttons(reply) == []

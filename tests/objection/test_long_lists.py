@@ -15,9 +15,9 @@ from bot.app import KinerjaApp
 from bot.db.models import Employee, Objection, ObjectionNote, Result
 from bot.db.session import Database
 from bot.domain import ObjectionStatus
-from tests.objection.conftest import button, buttons, press, say
 from tests.support import factories
 from tests.support import factories_objection as f
+from tests.support.chat import buttons, data_of, press, say
 from tests.support.limits import assert_all_fit, maximal, shown
 from tests.support.recording import RecordingRequest
 
@@ -95,7 +95,7 @@ async def test_keberatan_pages_forty_cases_ten_questions_and_a_result(
         ]
         if not [label for label, _ in buttons(page) if label.startswith("Berikutnya")]:
             break
-        await press(app, f.DECIDER_TG, button(page, "Berikutnya"))
+        await press(app, f.DECIDER_TG, data_of(page, "Berikutnya"))
         page = _edits(recorder)[-1]
     expected = [f"[Q{n:02d}]" for n in range(10)] + [f"[E{n:02d}]" for n in range(40)]
     assert lines == expected
@@ -124,13 +124,13 @@ async def test_a_case_heard_at_length_pages_its_notes_in_full(
         )
         await _note(db, objection, made.rater, reply_to_id=asked, text=maximal(f"[J{n}]", 1000))
     await say(app, f.DECIDER_TG, "/keberatan")
-    await press(app, f.DECIDER_TG, button(recorder.last(f.DECIDER_TG), "⚖️ Buka keberatan"))
+    await press(app, f.DECIDER_TG, data_of(recorder.last(f.DECIDER_TG), "⚖️ Buka keberatan"))
     page = recorder.last(f.DECIDER_TG)
     assert maximal("[A00]", 1200) in shown(page)
     read = shown(page)
     while [label for label, _ in buttons(page) if label.startswith("Berikutnya")]:
         assert "❓ Tanya penilai" in [label for label, _ in buttons(page)]
-        await press(app, f.DECIDER_TG, button(page, "Berikutnya"))
+        await press(app, f.DECIDER_TG, data_of(page, "Berikutnya"))
         page = _edits(recorder)[-1]
         read += shown(page)
     for n in range(6):

@@ -11,9 +11,9 @@ from bot.app import KinerjaApp
 from bot.db.session import Database
 from bot.services.objections import window_closes
 from tests.conftest import FakeClock
-from tests.objection.conftest import button, buttons, press, say
 from tests.support import factories
 from tests.support import factories_objection as f
+from tests.support.chat import buttons, data_of, press, say
 from tests.support.recording import RecordingRequest
 
 WIB = ZoneInfo("Asia/Jakarta")
@@ -44,7 +44,7 @@ async def test_day_fourteen_is_accepted_to_its_last_second(
     await say(app, f.SARI_TG, "/keberatan")
     await say(app, f.SARI_TG, REASONS)
     clock.now = LAST_SECOND
-    await press(app, f.SARI_TG, button(recorder.last(f.SARI_TG), "✅ Kirim"))
+    await press(app, f.SARI_TG, data_of(recorder.last(f.SARI_TG), "✅ Kirim"))
     assert "sudah diajukan" in recorder.last(f.SARI_TG)["text"]
     assert len(await f.objections(db)) == 1
 
@@ -73,7 +73,7 @@ async def test_sending_after_midnight_of_day_fourteen_is_refused(
     await say(app, f.SARI_TG, "/keberatan")
     await say(app, f.SARI_TG, REASONS)
     clock.now = FIRST_SECOND_AFTER
-    await press(app, f.SARI_TG, button(recorder.last(f.SARI_TG), "✅ Kirim"))
+    await press(app, f.SARI_TG, data_of(recorder.last(f.SARI_TG), "✅ Kirim"))
     reply = recorder.last(f.SARI_TG)["text"]
     assert "Masa keberatan untuk hasil <b>Triwulan I 2026</b> sudah berakhir" in reply
     assert "28 Januari 2026 23.59 WIB" in reply
@@ -126,6 +126,6 @@ async def test_window_closing_while_writing_warns_before_sending(
     clock.now = FIRST_SECOND_AFTER
     await say(app, f.SARI_TG, REASONS)
     assert "tidak dapat diajukan lagi" in recorder.last(f.SARI_TG)["text"]
-    await press(app, f.SARI_TG, button(recorder.last(f.SARI_TG), "✅ Kirim"))
+    await press(app, f.SARI_TG, data_of(recorder.last(f.SARI_TG), "✅ Kirim"))
     assert "sudah berakhir pada 28 Januari 2026 23.59 WIB" in recorder.last(f.SARI_TG)["text"]
     assert await f.objections(db) == []

@@ -14,9 +14,9 @@ from bot.db.session import Database
 from bot.domain import EvidenceStatus
 from bot.services.audit import Actor
 from scoring import OrgPredikat, Rating
-from tests.assessment.steps import Person, data, labels
 from tests.support import factories_appraisal as fa
 from tests.support import factories_targets
+from tests.support.chat import Chat, labels
 from tests.support.limits import assert_all_fit, maximal, shown
 from tests.support.notify import deliver
 from tests.support.recording import RecordingRequest
@@ -65,7 +65,7 @@ async def test_hasil_pages_forty_team_results_and_each_opens(
     )
     assert await deliver(app) == 40  # each result message fits, the longest card too
     assert maximal("[H]") in shown(recorder.last(fa.STAFF_TG))
-    head = Person(app, recorder, fa.HEAD_TG)
+    head = Chat(app, recorder, fa.HEAD_TG)
     page = await head.say("/hasil")
     in_text: list[str] = []
     on_buttons: list[str] = []
@@ -74,12 +74,12 @@ async def test_hasil_pages_forty_team_results_and_each_opens(
         on_buttons += [m.group(1) for label in labels(page) if (m := re.search(r"(P\d\d)", label))]
         if not [label for label in labels(page) if label.startswith("Berikutnya")]:
             break
-        await head.press(data(page, "Berikutnya"))
+        await head.press("Berikutnya", page)
         page = _edits(recorder)[-1]
     everyone = [f"P{n:02d}" for n in range(40)]
     assert sorted(in_text) == everyone
     assert sorted(on_buttons) == everyone
-    opened = await head.press(data(page, "👤"))
+    opened = await head.press("👤", page)
     assert maximal("[H]") in shown(opened)
     assert maximal("[B]") in shown(opened)
     assert_all_fit(recorder.calls, caplog)

@@ -13,9 +13,10 @@ from bot.db.session import Database
 from bot.domain import EvidenceStatus, ObjectionDecision, ObjectionStatus
 from bot.services.audit import Actor
 from scoring import OrgPredikat, Predikat, Rating, Relation
-from tests.assessment.steps import Person, audit, data, labels
+from tests.assessment.steps import audit
 from tests.support import factories
 from tests.support import factories_appraisal as fa
+from tests.support.chat import Chat, data_of, labels
 from tests.support.notify import deliver
 from tests.support.recording import RecordingRequest
 
@@ -58,7 +59,7 @@ async def test_the_employee_reads_the_explained_result(
     """Predikat, matrix cell and why, achievement per target, evidence, feedback, how to object."""
     office = await _sari_office(db, peers=0)
     await _publish(app, office)
-    text = (await Person(app, recorder, fa.STAFF_TG).say("/hasil"))["text"]
+    text = (await Chat(app, recorder, fa.STAFF_TG).say("/hasil"))["text"]
     assert "<b>Hasil penilaian kinerja · Periode 2025-10-01</b>" in text
     assert "🏅 Predikat: <b>Baik</b>" in text
     assert (
@@ -83,9 +84,9 @@ async def test_two_peers_never_show_anywhere_the_ratee_can_see(
     office = await _sari_office(db, peers=2)
     await _publish(app, office)
     await deliver(app)
-    sari = Person(app, recorder, fa.STAFF_TG)
+    sari = Chat(app, recorder, fa.STAFF_TG)
     await sari.say("/hasil")
-    for text in sari.texts():
+    for text in sari.texts:
         assert "• Rekan kerja: 2 orang mengisi, tidak ditampilkan" in text
         assert "1,4" not in text
         assert "1,5" not in text
@@ -107,7 +108,7 @@ async def test_three_peers_are_shown_in_aggregate(
     """With 3 peer responses the group's aggregate and the calibrated level appear, no names."""
     office = await _sari_office(db, peers=3)
     await _publish(app, office)
-    text = (await Person(app, recorder, fa.STAFF_TG).say("/hasil"))["text"]
+    text = (await Chat(app, recorder, fa.STAFF_TG).say("/hasil"))["text"]
     assert "• Rekan kerja: 1,4 (3 orang)" in text
     assert "kecenderungan penilai" in text
     assert "<b>Kekuatan</b>: Akuntabel, Harmonis" in text  # the peers' 2s, not the superior's 5s
@@ -133,12 +134,12 @@ async def test_history_is_newest_first_and_each_opens(
     await app.bot_data["deps"].results.publish(
         Actor.cli(), cycle_id=older.id, unit_id=office.head.unit_id, reason="Unit kecil sekali."
     )
-    sari = Person(app, recorder, fa.STAFF_TG)
+    sari = Chat(app, recorder, fa.STAFF_TG)
     overview = await sari.say("/hasil")
     assert "<b>Hasil penilaian kinerja · Periode 2025-10-01</b>" in overview["text"]
     assert "📂 1 hasil Anda sebelumnya: tekan tombol" in overview["text"]
     assert labels(overview) == ["📄 Periode 2025-07-01: Butuh Perbaikan"]
-    opened = await sari.press(data(overview, "📄 Periode 2025-07-01"))
+    opened = await sari.press("📄 Periode 2025-07-01", overview)
     assert "<b>Hasil penilaian kinerja · Periode 2025-07-01</b>" in opened["text"]
     assert "🏅 Predikat: <b>Butuh Perbaikan</b>" in opened["text"]
 
@@ -152,18 +153,18 @@ async def test_superiors_see_their_team_and_nobody_sees_a_colleague(
         db, office.cycle, office.staff[1], office.head, hasil=Rating.BELOW, perilaku=Rating.BELOW
     )
     await _publish(app, office)
-    head = Person(app, recorder, fa.HEAD_TG)
+    head = Chat(app, recorder, fa.HEAD_TG)
     overview = await head.say("/hasil")
     assert "Belum ada hasil penilaian Anda" in overview["text"]
     assert "• Sari Wulandari · Periode 2025-10-01: Baik" in overview["text"]
     assert "👤 Sari Wulandari · Periode 2025-10-01: Baik" in labels(overview)
-    opened = await head.press(data(overview, "👤 Sari"))
+    opened = await head.press("👤 Sari", overview)
     assert "Status keberatan: tidak ada." in opened["text"]
-    sari_button = data(overview, "👤 Sari")
-    peer = Person(app, recorder, fa.STAFF_TG + 1)
+    sari_button = data_of(overview, "👤 Sari")
+    peer = Chat(app, recorder, fa.STAFF_TG + 1)
     peer_view = await peer.say("/hasil")
     assert "Sari" not in peer_view["text"]
-    refused = await peer.press(sari_button)
+    refused = await peer.press_data(sari_button)
     assert "hasil ini tidak dapat Anda buka" in refused["text"]
     assert "Predikat" not in refused["text"]
     [event] = await audit(db, "results.refused")
@@ -198,7 +199,7 @@ async def test_a_decided_objection_shows_the_changed_result(
             .where(Result.id == result.id)  # type: ignore[arg-type]
             .values(hasil=Rating.ABOVE, perilaku=Rating.ABOVE, predikat=Predikat.SANGAT_BAIK)
         )
-    text = (await Person(app, recorder, fa.STAFF_TG).say("/hasil"))["text"]
+    text = (await Chat(app, recorder, fa.STAFF_TG).say("/hasil"))["text"]
     assert "Setelah keberatan, hasil diubah menjadi <b>Sangat Baik</b>" in text
     assert "Keberatan Anda: diputuskan: diubah." in text
 
@@ -208,8 +209,8 @@ async def test_strangers_and_people_without_results(
 ) -> None:
     """Not linked: told to /start; linked without results: told when they come."""
     await factories.employee(db, name="Baru", serial=180, telegram_user_id=8400)
-    assert "belum tertaut" in (await Person(app, recorder, 4343).say("/hasil"))["text"]
-    empty = await Person(app, recorder, 8400).say("/hasil")
+    assert "belum tertaut" in (await Chat(app, recorder, 4343).say("/hasil"))["text"]
+    empty = await Chat(app, recorder, 8400).say("/hasil")
     assert "Belum ada hasil penilaian Anda yang diterbitkan" in empty["text"]
     assert "reply_markup" not in empty or empty["reply_markup"] is None
 
@@ -226,14 +227,14 @@ async def test_comments_reach_the_superior_never_the_ratee(
             session.add(row)
         rows[0].comment = "Catatan atasan sendiri"  # the superior's: shown nowhere as a comment
         session.add(rows[0])
-    head = Person(app, recorder, fa.HEAD_TG)
+    head = Chat(app, recorder, fa.HEAD_TG)
     await head.say("/penilaian")
-    screen = str((await head.choose("✅ Sari"))["text"])
+    screen = str((await head.press("✅ Sari"))["text"])
     assert "«<i>Apik</i>»\n   «<i>Menolong &lt;rekan&gt;</i>»\n   «<i>Zaman now</i>»" in screen
     assert "Catatan atasan" not in screen
     await head.say("/batal")
     await _publish(app, office)
-    text = str((await Person(app, recorder, fa.STAFF_TG).say("/hasil"))["text"])
+    text = str((await Chat(app, recorder, fa.STAFF_TG).say("/hasil"))["text"])
     assert "• Rekan kerja: 1,4 (3 orang)" in text
     for comment in ("Apik", "Menolong", "Zaman", "Catatan"):
         assert comment not in text

@@ -12,10 +12,10 @@ import pytest
 from bot.app import KinerjaApp
 from bot.db.session import Database
 from bot.domain import TargetStatus
+from tests.support.chat import edits, press, say
 from tests.support.factories_targets import target
 from tests.support.limits import assert_all_fit, inline_buttons, maximal, shown
 from tests.support.recording import RecordingRequest
-from tests.targets.chat import edits, press, say
 from tests.targets.conftest import AHMAD, SARI, Org
 
 TAG = re.compile(r"\[I\d\d\]")

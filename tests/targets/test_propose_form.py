@@ -18,10 +18,10 @@ from scoring import Direction
 from tests.conftest import FakeClock
 from tests.support import factories
 from tests.support import updates as make
+from tests.support.chat import buttons, data_of, last_text, press, say, tap, toasts
 from tests.support.factories_targets import target
 from tests.support.notify import deliver
 from tests.support.recording import RecordingRequest
-from tests.targets.chat import buttons, data_of, last_text, press, say, tap, toasts
 from tests.targets.conftest import AHMAD, BUDI, RINA, SARI, TAMU, Org
 from tests.targets.support import audits, outbox, targets
 

@@ -7,10 +7,10 @@ from bot.callbacks import ItemAction
 from bot.db.session import Database
 from bot.domain import TargetStatus
 from bot.services.targets import TargetAudit
+from tests.support.chat import buttons, data_of, edits, last_text, press, say, tap, toasts
 from tests.support.factories_targets import target
 from tests.support.notify import deliver
 from tests.support.recording import RecordingRequest
-from tests.targets.chat import buttons, data_of, edits, last_text, press, say, tap, toasts
 from tests.targets.conftest import AHMAD, BUDI, RINA, SARI, TAMU, Org
 from tests.targets.support import audits, targets
 
