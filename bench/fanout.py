@@ -35,9 +35,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import asyncpg
+from scratch import scratch_database
 from sqlalchemy import insert
-from sqlalchemy.engine import make_url
 
 from bot.app import build_application, polling
 from bot.clock import system_clock
@@ -169,23 +168,8 @@ async def own_database(server: str | None) -> AsyncIterator[str | None]:
     if server is None:
         yield None
         return
-    admin = make_url(server).set(drivername="postgresql", database="postgres")
-    dsn = admin.render_as_string(hide_password=False)
-    name = f"kinerja_bench_{os.getpid()}"
-    connection = await asyncpg.connect(dsn)
-    try:
-        await connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        await connection.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await connection.close()
-    try:
-        yield admin.set(database=name).render_as_string(hide_password=False)
-    finally:
-        connection = await asyncpg.connect(dsn)
-        try:
-            await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        finally:
-            await connection.close()
+    async with scratch_database(server, "kinerja_bench") as url:
+        yield url
 
 
 @asynccontextmanager

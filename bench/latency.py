@@ -38,9 +38,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import asyncpg
+from scratch import scratch_database
 from sqlalchemy import insert
-from sqlalchemy.engine import make_url
 
 from bot.db.migrate import upgrade
 from bot.db.models import Employee, Unit
@@ -405,28 +404,12 @@ async def database(kind: str, folder: Path) -> Any:
         await db.dispose()
         yield url
         return
-    server = make_url(os.environ[PG_ENV]).set(drivername="postgresql")
-    admin = server.set(database="postgres").render_as_string(hide_password=False)
-    name = f"kinerja_latency_{os.getpid()}"
-    connection = await asyncpg.connect(admin)
-    try:
-        await connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        await connection.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await connection.close()
-    url = server.set(database=name).render_as_string(hide_password=False)
-    try:
+    async with scratch_database(os.environ[PG_ENV], "kinerja_latency") as url:
         db = Database(url)
         await upgrade(db)
         await populate(db)
         await db.dispose()
         yield url
-    finally:
-        connection = await asyncpg.connect(admin)
-        try:
-            await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        finally:
-            await connection.close()
 
 
 def line(name: str, bot: str, result: Result) -> str:
