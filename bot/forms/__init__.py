@@ -8,9 +8,11 @@ the person stopped; buttons carry the draft and step they belong to.
 
 from bot.forms.spec import (
     Bounds,
+    Branch,
     FileAnswer,
     Form,
     FormContext,
+    FormError,
     Invalid,
     Kind,
     Option,
@@ -20,9 +22,11 @@ from bot.forms.spec import (
 
 __all__ = [
     "Bounds",
+    "Branch",
     "FileAnswer",
     "Form",
     "FormContext",
+    "FormError",
     "Invalid",
     "Kind",
     "Option",

@@ -135,9 +135,31 @@ class Reply:
 Options = Callable[[FormContext], Awaitable[Sequence[Option]]]
 BoundsOf = Callable[[FormContext], Awaitable[Bounds]]
 Check = Callable[[FormContext, Any], Awaitable[None]]  # raises Invalid
-NextStep = Callable[[Mapping[str, Any]], str | None]
+Choose = Callable[[Mapping[str, Any]], str]
 Describe = Callable[[FormContext], Awaitable[Mapping[str, Any]]]
 Complete = Callable[[FormContext], Awaitable[Reply]]
+
+
+class FormError(Exception):
+    """A form that does not hold together: a programming error, found when it is built or run."""
+
+
+@dataclass(frozen=True, slots=True)
+class Branch:
+    """Where a step may go next: the step names it declares, and how it picks one.
+
+    ``to`` is data the form checks when it is built (each name exists and comes later in the
+    form); ``choose`` picks one of them from the answers so far, and picking any other name is
+    a :class:`FormError` (caught by the tests, never shown to a person).
+    """
+
+    to: tuple[str, ...]
+    choose: Choose
+
+    @classmethod
+    def always(cls, name: str) -> Branch:
+        """Always go to ``name`` (skipping the steps between)."""
+        return cls((name,), lambda answers: name)
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,7 +167,7 @@ class Step:
     """One question of a form.
 
     ``next`` decides the following step from the answers so far (None: the step after this
-    one in the form); returning ``None`` from it also means "the next in order".
+    one in the form).
     """
 
     name: str
@@ -162,7 +184,7 @@ class Step:
     max_files: int = 5
     allow_link: bool = True
     check: Check | None = None
-    next: NextStep | None = None
+    next: Branch | None = None
     counted: bool = True  # False for a follow-up (an example, a reason) numbered with its question
 
 
@@ -176,6 +198,11 @@ class Form:
     complete: Complete
     describe: Describe | None = None
     start_guard: Callable[[FormContext], Awaitable[Reply | None]] | None = None
+
+    def __post_init__(self) -> None:
+        for problem in _problems(self):
+            msg = f"form {self.name}: {problem}"
+            raise FormError(msg)
 
     def files_step(self) -> Step | None:
         """The form's files step, where files sent at other moments are kept."""
@@ -191,8 +218,11 @@ class Form:
 
     def after(self, step: Step, answers: Mapping[str, Any]) -> Step | None:
         """The step that follows ``step`` given the answers (None: the form is done)."""
-        chosen = step.next(answers) if step.next else None
-        if chosen is not None:
+        if step.next is not None:
+            chosen = step.next.choose(answers)
+            if chosen not in step.next.to:
+                msg = f"form {self.name}: step {step.name} went to {chosen!r}, not declared"
+                raise FormError(msg)
             return self.step(chosen)
         index = self.steps.index(step)
         return self.steps[index + 1] if index + 1 < len(self.steps) else None
@@ -226,3 +256,34 @@ class Form:
             return self.steps.index(step) + 1, len(self.steps)
         before = route[: route.index(step) + 1]
         return max(1, sum(1 for candidate in before if candidate.counted)), len(counted)
+
+
+def _problems(form: Form) -> list[str]:
+    """What is wrong with a form's shape (nothing, for a form that can run)."""
+    if not form.steps:
+        return ["it has no steps"]
+    names = [step.name for step in form.steps]
+    doubled = sorted({name for name in names if names.count(name) > 1})
+    if doubled:
+        return [f"more than one step is called {', '.join(doubled)}"]
+    problems: list[str] = []
+    reached = {names[0]}
+    for index, step in enumerate(form.steps):
+        later = names[index + 1 :]
+        if step.next is None:
+            following: tuple[str, ...] = tuple(later[:1])
+        elif not step.next.to:
+            problems.append(f"step {step.name} branches to no step")
+            following = ()
+        else:
+            following = step.next.to
+            problems += [
+                f"step {step.name} goes to {target!r}, "
+                + ("an earlier step" if target in names else "which is no step of the form")
+                for target in following
+                if target not in later
+            ]
+        if step.name in reached:
+            reached.update(following)
+    problems += [f"no answer reaches step {name}" for name in names if name not in reached]
+    return problems

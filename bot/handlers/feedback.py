@@ -15,7 +15,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CommandHandler
 
 from bot.callbacks import ItemAction, PageTurn
-from bot.forms.spec import Form, FormContext, Kind, NextStep, Option, Reply, Step
+from bot.forms.spec import Branch, Form, FormContext, Kind, Option, Reply, Step
 from bot.handlers import paging
 from bot.handlers.context import Context
 from bot.handlers.forms import ActionHandler
@@ -161,15 +161,15 @@ async def _scale(ctx: FormContext) -> list[Option]:
     return list(_SCALE)
 
 
-def _after_value(index: int) -> NextStep:
+def _after_value(index: int) -> Branch:
     """A 1 or a 5 asks for an example; any other score goes on to the next question."""
     value = VALUES[index]
     following = VALUES[index + 1].value if index + 1 < len(VALUES) else "comment"
 
-    def choose(answers: Mapping[str, Any]) -> str | None:
-        return None if int(answers[value.value]) in EXTREMES else following
+    def choose(answers: Mapping[str, Any]) -> str:
+        return _example(value) if int(answers[value.value]) in EXTREMES else following
 
-    return choose
+    return Branch((_example(value), following), choose)
 
 
 def _current(answers: Mapping[str, Any]) -> Step:

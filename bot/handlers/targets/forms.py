@@ -19,7 +19,7 @@ from typing import Any
 
 from bot.callbacks import ItemAction
 from bot.domain import TargetKind
-from bot.forms.spec import Bounds, Form, FormContext, Invalid, Kind, Option, Reply, Step
+from bot.forms.spec import Bounds, Branch, Form, FormContext, Invalid, Kind, Option, Reply, Step
 from bot.render import Renderer
 from bot.services.targets import (
     FormFacts,
@@ -128,11 +128,11 @@ async def _check_indicator(ctx: FormContext, value: Any) -> None:
         raise Invalid("target_exists")
 
 
-def _after_rhk(answers: Mapping[str, Any]) -> str | None:
-    return None if answers.get("cascade") else "kind"
+def _after_rhk(answers: Mapping[str, Any]) -> str:
+    return "rhk_superior" if answers.get("cascade") else "kind"
 
 
-def _after_arah(answers: Mapping[str, Any]) -> str | None:
+def _after_arah(answers: Mapping[str, Any]) -> str:
     return "low" if answers.get("direction") == RANGE else "value"
 
 
@@ -255,7 +255,7 @@ _FIGURES = (
         Kind.CHOICE,
         "targets/ask_direction",
         options=_directions,
-        next=_after_arah,
+        next=Branch(("low", "value"), _after_arah),
     ),
     Step(
         "value",
@@ -263,7 +263,7 @@ _FIGURES = (
         "targets/ask_value",
         bounds=_bounds,
         check=_check_figure,
-        next=lambda answers: "confirm",
+        next=Branch.always("confirm"),
     ),
     Step("low", Kind.NUMBER, "targets/ask_low", bounds=_bounds, check=_check_figure),
     Step("high", Kind.NUMBER, "targets/ask_high", bounds=_high_bounds, check=_check_figure),
@@ -275,7 +275,12 @@ PROPOSE = Form(
     title="targets.form_title",
     steps=(
         Step(
-            "rhk", Kind.TEXT, "targets/ask_rhk", min_length=5, max_length=MAX_TEXT, next=_after_rhk
+            "rhk",
+            Kind.TEXT,
+            "targets/ask_rhk",
+            min_length=5,
+            max_length=MAX_TEXT,
+            next=Branch(("rhk_superior", "kind"), _after_rhk),
         ),
         Step(
             "rhk_superior",
