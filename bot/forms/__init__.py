@@ -9,6 +9,7 @@ the person stopped; buttons carry the draft and step they belong to.
 from bot.forms.spec import (
     Bounds,
     Branch,
+    Choice,
     FileAnswer,
     Form,
     FormContext,
@@ -23,6 +24,7 @@ from bot.forms.spec import (
 __all__ = [
     "Bounds",
     "Branch",
+    "Choice",
     "FileAnswer",
     "Form",
     "FormContext",

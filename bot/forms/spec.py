@@ -44,6 +44,26 @@ class Option:
 
 
 @dataclass(frozen=True, slots=True)
+class Choice:
+    """A button of a choice whose options never change, as plain data.
+
+    ``label`` names a label (``"targets.kind_utama"``), rendered with ``params`` in the
+    reader's language like every button; :meth:`text` makes one whose label is its own text in
+    every language (a score "1" to "5").
+    """
+
+    value: str
+    label: str
+    params: tuple[tuple[str, object], ...] = ()
+    verbatim: bool = False
+
+    @classmethod
+    def text(cls, value: str) -> Choice:
+        """A button that reads as its value in every language."""
+        return cls(value, value, verbatim=True)
+
+
+@dataclass(frozen=True, slots=True)
 class Bounds:
     """Limits of a number step, shown and enforced; ``unit`` is the indicator's satuan."""
 
@@ -166,14 +186,15 @@ class Branch:
 class Step:
     """One question of a form.
 
-    ``next`` decides the following step from the answers so far (None: the step after this
-    one in the form).
+    ``options`` of a choice are either fixed data (a tuple of :class:`Choice`) or, when they
+    depend on the database or the answers, a coroutine that gives them. ``next`` decides the
+    following step from the answers so far (None: the step after this one in the form).
     """
 
     name: str
     kind: Kind
     prompt: str
-    options: Options | None = None
+    options: tuple[Choice, ...] | Options | None = None
     columns: int = 1
     page_size: int | None = None  # options a page of a long choice (default: 8 rows of buttons)
     bounds: BoundsOf | None = None
@@ -186,6 +207,23 @@ class Step:
     check: Check | None = None
     next: Branch | None = None
     counted: bool = True  # False for a follow-up (an example, a reason) numbered with its question
+
+    async def offered(self, ctx: FormContext) -> Sequence[Option]:
+        """The buttons of a choice, with their labels in the reader's language."""
+        if self.options is None:
+            return ()
+        if isinstance(self.options, tuple):
+            label = ctx.telegram.deps.renderer.label
+            return [
+                Option(
+                    choice.value,
+                    choice.label
+                    if choice.verbatim
+                    else label(ctx.language, choice.label, **dict(choice.params)),
+                )
+                for choice in self.options
+            ]
+        return await self.options(ctx)
 
 
 @dataclass(frozen=True, slots=True)
@@ -269,6 +307,7 @@ def _problems(form: Form) -> list[str]:
     problems: list[str] = []
     reached = {names[0]}
     for index, step in enumerate(form.steps):
+        problems += _choice_problems(step)
         later = names[index + 1 :]
         if step.next is None:
             following: tuple[str, ...] = tuple(later[:1])
@@ -286,4 +325,21 @@ def _problems(form: Form) -> list[str]:
         if step.name in reached:
             reached.update(following)
     problems += [f"no answer reaches step {name}" for name in names if name not in reached]
+    return problems
+
+
+def _choice_problems(step: Step) -> list[str]:
+    """Fixed options that could not be told apart, or that look like the engine's own buttons."""
+    if not isinstance(step.options, tuple):
+        return []
+    values = [choice.value for choice in step.options]
+    problems = [
+        f"step {step.name} offers {value!r} more than once"
+        for value in sorted({value for value in values if values.count(value) > 1})
+    ]
+    problems += [
+        f"step {step.name} offers {value!r}, a value the engine keeps for itself"
+        for value in values
+        if value.startswith("_")
+    ]
     return problems

@@ -16,7 +16,7 @@ from typing import Any
 from telegram import Update
 from telegram.ext import BaseHandler, CommandHandler
 
-from bot.forms.spec import Branch, Form, FormContext, Invalid, Kind, Option, Reply, Step
+from bot.forms.spec import Branch, Choice, Form, FormContext, Invalid, Kind, Option, Reply, Step
 from bot.handlers.context import Context
 from bot.handlers.forms import ActionHandler
 from bot.handlers.menu_types import Command
@@ -103,14 +103,10 @@ async def _hasil_options(ctx: FormContext) -> list[Option]:
     ]
 
 
-async def _perilaku_options(ctx: FormContext) -> list[Option]:
-    label = ctx.telegram.deps.renderer.label
-    return [
-        Option(
-            r.value, label(ctx.language, "assessment.rating_option", code=r.value, suggested=False)
-        )
-        for r in RATINGS
-    ]
+_PERILAKU = tuple(
+    Choice(r.value, "assessment.rating_option", (("code", r.value), ("suggested", False)))
+    for r in RATINGS
+)
 
 
 async def _describe(ctx: FormContext) -> Mapping[str, Any]:
@@ -191,7 +187,7 @@ ASSESSMENT_FORM = Form(
             "perilaku",
             Kind.CHOICE,
             "assessment/perilaku",
-            options=_perilaku_options,
+            options=_PERILAKU,
             next=Branch(("perilaku_reason", "confirm"), _after_perilaku),
         ),
         Step(

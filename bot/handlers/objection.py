@@ -16,7 +16,7 @@ from telegram import InlineKeyboardButton, Update
 from telegram.ext import BaseHandler, CommandHandler
 
 from bot.callbacks import ItemAction, PageTurn
-from bot.forms.spec import Form, FormContext, Invalid, Kind, Option, Reply, Step
+from bot.forms.spec import Choice, Form, FormContext, Invalid, Kind, Reply, Step
 from bot.handlers import paging
 from bot.handlers.context import Context
 from bot.handlers.forms import ActionHandler
@@ -343,12 +343,10 @@ async def _decide_describe(ctx: FormContext) -> Mapping[str, Any]:
     return {"case": None if isinstance(found, Refused) else found, "preview": chosen}
 
 
-async def _ratings(ctx: FormContext) -> list[Option]:
-    label = ctx.telegram.deps.renderer.label
-    return [
-        Option(rating.value, label(ctx.language, "objection.rating", code=rating.value))
-        for rating in sorted(Rating, reverse=True)
-    ]
+_RATINGS = tuple(
+    Choice(rating.value, "objection.rating", (("code", rating.value),))
+    for rating in sorted(Rating, reverse=True)
+)
 
 
 async def _not_unchanged(ctx: FormContext, value: Any) -> None:
@@ -424,12 +422,12 @@ FORMS: tuple[Form, ...] = (
         name=CHANGE_FORM,
         title="objection.form_change",
         steps=(
-            Step("hasil", Kind.CHOICE, "objection/decide_hasil", options=_ratings),
+            Step("hasil", Kind.CHOICE, "objection/decide_hasil", options=_RATINGS),
             Step(
                 "perilaku",
                 Kind.CHOICE,
                 "objection/decide_perilaku",
-                options=_ratings,
+                options=_RATINGS,
                 check=_not_unchanged,
             ),
             _REASON,

@@ -6,6 +6,7 @@ import pytest
 
 from bot.forms import Form
 from bot.handlers import FORMS
+from scoring import Berakhlak
 
 
 def _ids(form: Form) -> str:
@@ -40,3 +41,35 @@ def test_every_step_of_every_form_can_be_reached(form: Form) -> None:
         elif index + 1 < len(form.steps):
             reached.add(form.steps[index + 1].name)
     assert reached == {step.name for step in form.steps}
+
+
+FIXED_CHOICES = {
+    ("target", "kind"),
+    ("target", "direction"),
+    ("target_more", "direction"),
+    ("assessment", "perilaku"),
+    ("objection_change", "hasil"),
+    ("objection_change", "perilaku"),
+    *(("feedback", value.value) for value in Berakhlak),
+}
+
+
+def test_choices_that_never_change_are_plain_data() -> None:
+    fixed = {
+        (form.name, step.name)
+        for form in FORMS
+        for step in form.steps
+        if isinstance(step.options, tuple)
+    }
+    assert fixed == FIXED_CHOICES
+
+
+@pytest.mark.parametrize("form", FORMS, ids=_ids)
+def test_every_fixed_option_of_a_branching_step_goes_where_the_step_declares(form: Form) -> None:
+    for step in form.steps:
+        if step.next is None or not isinstance(step.options, tuple):
+            continue
+        for choice in step.options:
+            following = form.after(step, {step.name: choice.value})  # FormError if undeclared
+            assert following is not None
+            assert following.name in step.next.to

@@ -19,7 +19,18 @@ from typing import Any
 
 from bot.callbacks import ItemAction
 from bot.domain import TargetKind
-from bot.forms.spec import Bounds, Branch, Form, FormContext, Invalid, Kind, Option, Reply, Step
+from bot.forms.spec import (
+    Bounds,
+    Branch,
+    Choice,
+    Form,
+    FormContext,
+    Invalid,
+    Kind,
+    Option,
+    Reply,
+    Step,
+)
 from bot.render import Renderer
 from bot.services.targets import (
     FormFacts,
@@ -69,12 +80,8 @@ def refusal_reply(gate: Gate, renderer: Renderer, language: str) -> Reply:
 # --- options, bounds and checks --------------------------------------------------------------
 
 
-async def _kinds(ctx: FormContext) -> list[Option]:
-    return [Option(kind.value, _label(ctx, f"kind_{kind.value}")) for kind in TargetKind]
-
-
-async def _directions(ctx: FormContext) -> list[Option]:
-    return [Option(d.value, _label(ctx, f"dir_{d.value}")) for d in Direction]
+_KINDS = tuple(Choice(kind.value, f"targets.kind_{kind.value}") for kind in TargetKind)
+_DIRECTIONS = tuple(Choice(d.value, f"targets.dir_{d.value}") for d in Direction)
 
 
 async def _facts(
@@ -254,7 +261,7 @@ _FIGURES = (
         "direction",
         Kind.CHOICE,
         "targets/ask_direction",
-        options=_directions,
+        options=_DIRECTIONS,
         next=Branch(("low", "value"), _after_arah),
     ),
     Step(
@@ -291,7 +298,7 @@ PROPOSE = Form(
             page_size=6,  # the prompt lists each option's RHK in full (up to 500 characters)
             optional=True,
         ),
-        Step("kind", Kind.CHOICE, "targets/ask_kind", options=_kinds, columns=2),
+        Step("kind", Kind.CHOICE, "targets/ask_kind", options=_KINDS, columns=2),
         _INDICATOR,
         *_FIGURES,
     ),
