@@ -20,6 +20,7 @@ from telegram.error import BadRequest
 
 from bot.callbacks import FormAnswer
 from bot.forms import inputs
+from bot.forms.registry import FormRegistry
 from bot.forms.spec import (
     ALBUM_KEY,
     CANCEL,
@@ -49,7 +50,7 @@ class FormEngine:
     """Runs the registered forms for everyone, from their drafts in the database."""
 
     def __init__(self, forms: Iterable[Form]) -> None:
-        self.forms = {form.name: form for form in forms}
+        self.forms = FormRegistry(forms)
 
     # --- entry points ----------------------------------------------------------------------
 
