@@ -10,6 +10,7 @@ Every button only names an id: the forms' start guards ask the service whether t
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from telegram import InlineKeyboardButton, Update
@@ -355,20 +356,52 @@ async def _not_unchanged(ctx: FormContext, value: Any) -> None:
         raise Invalid("objection_unchanged")
 
 
+@dataclass(frozen=True, slots=True)
+class KeepAnswers:
+    """What the keep form gathered, typed once when it is sent (the draft stores plain JSON)."""
+
+    objection_id: int
+    reason: str
+
+    @classmethod
+    def of(cls, answers: Mapping[str, Any]) -> KeepAnswers:
+        """The typed answers of a draft; a draft that lacks one fails loudly here."""
+        return cls(int(answers["objection_id"]), str(answers["reason"]))
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeAnswers:
+    """What the change form gathered: the new ratings and why, typed once when it is sent."""
+
+    objection_id: int
+    hasil: Rating
+    perilaku: Rating
+    reason: str
+
+    @classmethod
+    def of(cls, answers: Mapping[str, Any]) -> ChangeAnswers:
+        """The typed answers of a draft; a missing answer or an unknown rating fails here."""
+        return cls(
+            int(answers["objection_id"]),
+            Rating(answers["hasil"]),
+            Rating(answers["perilaku"]),
+            str(answers["reason"]),
+        )
+
+
 async def _keep(ctx: FormContext) -> Reply:
-    decided = await _service(ctx).keep(
-        ctx.user_id, _int(ctx, "objection_id"), ctx.answers["reason"]
-    )
-    return _decided(decided)
+    keep = KeepAnswers.of(ctx.answers)
+    return _decided(await _service(ctx).keep(ctx.user_id, keep.objection_id, keep.reason))
 
 
 async def _change(ctx: FormContext) -> Reply:
+    change = ChangeAnswers.of(ctx.answers)
     decided = await _service(ctx).change(
         ctx.user_id,
-        _int(ctx, "objection_id"),
-        hasil=Rating(ctx.answers["hasil"]),
-        perilaku=Rating(ctx.answers["perilaku"]),
-        reason=ctx.answers["reason"],
+        change.objection_id,
+        hasil=change.hasil,
+        perilaku=change.perilaku,
+        reason=change.reason,
     )
     return _decided(decided)
 
