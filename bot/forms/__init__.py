@@ -8,9 +8,12 @@ the person stopped; buttons carry the draft and step they belong to.
 
 from bot.forms.spec import (
     Bounds,
+    Branch,
+    Choice,
     FileAnswer,
     Form,
     FormContext,
+    FormError,
     Invalid,
     Kind,
     Option,
@@ -20,9 +23,12 @@ from bot.forms.spec import (
 
 __all__ = [
     "Bounds",
+    "Branch",
+    "Choice",
     "FileAnswer",
     "Form",
     "FormContext",
+    "FormError",
     "Invalid",
     "Kind",
     "Option",

@@ -20,6 +20,7 @@ from telegram.error import BadRequest
 
 from bot.callbacks import FormAnswer
 from bot.forms import inputs
+from bot.forms.registry import FormRegistry
 from bot.forms.spec import (
     ALBUM_KEY,
     CANCEL,
@@ -49,7 +50,7 @@ class FormEngine:
     """Runs the registered forms for everyone, from their drafts in the database."""
 
     def __init__(self, forms: Iterable[Form]) -> None:
-        self.forms = {form.name: form for form in forms}
+        self.forms = FormRegistry(forms)
 
     # --- entry points ----------------------------------------------------------------------
 
@@ -228,7 +229,7 @@ class FormEngine:
         elif value == SEND and step.kind is Kind.CONFIRM:
             pass
         elif step.kind is Kind.CHOICE:
-            options = await step.options(ctx) if step.options else []
+            options = await step.offered(ctx)
             if value not in {option.value for option in options}:
                 raise Invalid("unknown_option")
             answers[step.name] = value
@@ -295,7 +296,7 @@ class FormEngine:
         extra = dict(await form.describe(ctx)) if form.describe else {}
         if step.bounds is not None:
             extra["bounds"] = await step.bounds(ctx)
-        options = await step.options(ctx) if step.kind is Kind.CHOICE and step.options else []
+        options = await step.offered(ctx) if step.kind is Kind.CHOICE else []
         shown = page_of(options, page, step.page_size or CHOICE_ROWS * step.columns)
         extra["choice_page"] = shown
         number, total = form.position(step, ctx.answers)
@@ -427,7 +428,7 @@ def _wants_more(step: Step, attached: Any) -> bool:
 async def _option_by_label(step: Step, ctx: FormContext, text: str) -> str:
     """A typed answer that is exactly a button's label counts as pressing it."""
     wanted = text.strip().casefold()
-    for option in await step.options(ctx) if step.options else []:
+    for option in await step.offered(ctx):
         if option.label.casefold() == wanted:
             return option.value
     raise Invalid("press_button")

@@ -44,6 +44,26 @@ class Option:
 
 
 @dataclass(frozen=True, slots=True)
+class Choice:
+    """A button of a choice whose options never change, as plain data.
+
+    ``label`` names a label (``"targets.kind_utama"``), rendered with ``params`` in the
+    reader's language like every button; :meth:`text` makes one whose label is its own text in
+    every language (a score "1" to "5").
+    """
+
+    value: str
+    label: str
+    params: tuple[tuple[str, object], ...] = ()
+    verbatim: bool = False
+
+    @classmethod
+    def text(cls, value: str) -> Choice:
+        """A button that reads as its value in every language."""
+        return cls(value, value, verbatim=True)
+
+
+@dataclass(frozen=True, slots=True)
 class Bounds:
     """Limits of a number step, shown and enforced; ``unit`` is the indicator's satuan."""
 
@@ -135,23 +155,46 @@ class Reply:
 Options = Callable[[FormContext], Awaitable[Sequence[Option]]]
 BoundsOf = Callable[[FormContext], Awaitable[Bounds]]
 Check = Callable[[FormContext, Any], Awaitable[None]]  # raises Invalid
-NextStep = Callable[[Mapping[str, Any]], str | None]
+Choose = Callable[[Mapping[str, Any]], str]
 Describe = Callable[[FormContext], Awaitable[Mapping[str, Any]]]
 Complete = Callable[[FormContext], Awaitable[Reply]]
+
+
+class FormError(Exception):
+    """A form that does not hold together: a programming error, found when it is built or run."""
+
+
+@dataclass(frozen=True, slots=True)
+class Branch:
+    """Where a step may go next: the step names it declares, and how it picks one.
+
+    ``to`` is data the form checks when it is built (each name exists and comes later in the
+    form); ``choose`` picks one of them from the answers so far, and picking any other name is
+    a :class:`FormError` (caught by the tests, never shown to a person).
+    """
+
+    to: tuple[str, ...]
+    choose: Choose
+
+    @classmethod
+    def always(cls, name: str) -> Branch:
+        """Always go to ``name`` (skipping the steps between)."""
+        return cls((name,), lambda answers: name)
 
 
 @dataclass(frozen=True, slots=True)
 class Step:
     """One question of a form.
 
-    ``next`` decides the following step from the answers so far (None: the step after this
-    one in the form); returning ``None`` from it also means "the next in order".
+    ``options`` of a choice are either fixed data (a tuple of :class:`Choice`) or, when they
+    depend on the database or the answers, a coroutine that gives them. ``next`` decides the
+    following step from the answers so far (None: the step after this one in the form).
     """
 
     name: str
     kind: Kind
     prompt: str
-    options: Options | None = None
+    options: tuple[Choice, ...] | Options | None = None
     columns: int = 1
     page_size: int | None = None  # options a page of a long choice (default: 8 rows of buttons)
     bounds: BoundsOf | None = None
@@ -162,8 +205,25 @@ class Step:
     max_files: int = 5
     allow_link: bool = True
     check: Check | None = None
-    next: NextStep | None = None
+    next: Branch | None = None
     counted: bool = True  # False for a follow-up (an example, a reason) numbered with its question
+
+    async def offered(self, ctx: FormContext) -> Sequence[Option]:
+        """The buttons of a choice, with their labels in the reader's language."""
+        if self.options is None:
+            return ()
+        if isinstance(self.options, tuple):
+            label = ctx.telegram.deps.renderer.label
+            return [
+                Option(
+                    choice.value,
+                    choice.label
+                    if choice.verbatim
+                    else label(ctx.language, choice.label, **dict(choice.params)),
+                )
+                for choice in self.options
+            ]
+        return await self.options(ctx)
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,6 +236,11 @@ class Form:
     complete: Complete
     describe: Describe | None = None
     start_guard: Callable[[FormContext], Awaitable[Reply | None]] | None = None
+
+    def __post_init__(self) -> None:
+        for problem in _problems(self):
+            msg = f"form {self.name}: {problem}"
+            raise FormError(msg)
 
     def files_step(self) -> Step | None:
         """The form's files step, where files sent at other moments are kept."""
@@ -191,8 +256,11 @@ class Form:
 
     def after(self, step: Step, answers: Mapping[str, Any]) -> Step | None:
         """The step that follows ``step`` given the answers (None: the form is done)."""
-        chosen = step.next(answers) if step.next else None
-        if chosen is not None:
+        if step.next is not None:
+            chosen = step.next.choose(answers)
+            if chosen not in step.next.to:
+                msg = f"form {self.name}: step {step.name} went to {chosen!r}, not declared"
+                raise FormError(msg)
             return self.step(chosen)
         index = self.steps.index(step)
         return self.steps[index + 1] if index + 1 < len(self.steps) else None
@@ -226,3 +294,52 @@ class Form:
             return self.steps.index(step) + 1, len(self.steps)
         before = route[: route.index(step) + 1]
         return max(1, sum(1 for candidate in before if candidate.counted)), len(counted)
+
+
+def _problems(form: Form) -> list[str]:
+    """What is wrong with a form's shape (nothing, for a form that can run)."""
+    if not form.steps:
+        return ["it has no steps"]
+    names = [step.name for step in form.steps]
+    doubled = sorted({name for name in names if names.count(name) > 1})
+    if doubled:
+        return [f"more than one step is called {', '.join(doubled)}"]
+    problems: list[str] = []
+    reached = {names[0]}
+    for index, step in enumerate(form.steps):
+        problems += _choice_problems(step)
+        later = names[index + 1 :]
+        if step.next is None:
+            following: tuple[str, ...] = tuple(later[:1])
+        elif not step.next.to:
+            problems.append(f"step {step.name} branches to no step")
+            following = ()
+        else:
+            following = step.next.to
+            problems += [
+                f"step {step.name} goes to {target!r}, "
+                + ("an earlier step" if target in names else "which is no step of the form")
+                for target in following
+                if target not in later
+            ]
+        if step.name in reached:
+            reached.update(following)
+    problems += [f"no answer reaches step {name}" for name in names if name not in reached]
+    return problems
+
+
+def _choice_problems(step: Step) -> list[str]:
+    """Fixed options that could not be told apart, or that look like the engine's own buttons."""
+    if not isinstance(step.options, tuple):
+        return []
+    values = [choice.value for choice in step.options]
+    problems = [
+        f"step {step.name} offers {value!r} more than once"
+        for value in sorted({value for value in values if values.count(value) > 1})
+    ]
+    problems += [
+        f"step {step.name} offers {value!r}, a value the engine keeps for itself"
+        for value in values
+        if value.startswith("_")
+    ]
+    return problems

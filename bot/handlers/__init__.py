@@ -29,6 +29,7 @@ from telegram.ext import (
     filters,
 )
 
+from bot.forms.registry import FormRegistry
 from bot.forms.spec import Form
 from bot.handlers import errors, flood, forms, help, language, privacy, start, updates
 from bot.handlers.context import Context
@@ -43,6 +44,7 @@ ALLOWED_UPDATES = (Update.MESSAGE, Update.CALLBACK_QUERY, Update.MY_CHAT_MEMBER)
 NOTHING_ASKED = filters.Sticker.ALL | filters.Dice.ALL | filters.StatusUpdate.ALL
 
 FORMS: tuple[Form, ...] = tuple(form for journey in JOURNEYS for form in journey.FORMS)
+REGISTRY = FormRegistry(FORMS)  # two journeys' forms with one name fail here, at import
 ACTIONS: dict[str, forms.ActionHandler] = {
     name: action for journey in JOURNEYS for name, action in journey.ACTIONS.items()
 }

@@ -16,7 +16,7 @@ from typing import Any
 from telegram import Update
 from telegram.ext import BaseHandler, CommandHandler
 
-from bot.forms.spec import Form, FormContext, Invalid, Kind, Option, Reply, Step
+from bot.forms.spec import Branch, Choice, Form, FormContext, Invalid, Kind, Option, Reply, Step
 from bot.handlers.context import Context
 from bot.handlers.forms import ActionHandler
 from bot.handlers.menu_types import Command
@@ -103,14 +103,10 @@ async def _hasil_options(ctx: FormContext) -> list[Option]:
     ]
 
 
-async def _perilaku_options(ctx: FormContext) -> list[Option]:
-    label = ctx.telegram.deps.renderer.label
-    return [
-        Option(
-            r.value, label(ctx.language, "assessment.rating_option", code=r.value, suggested=False)
-        )
-        for r in RATINGS
-    ]
+_PERILAKU = tuple(
+    Choice(r.value, "assessment.rating_option", (("code", r.value), ("suggested", False)))
+    for r in RATINGS
+)
 
 
 async def _describe(ctx: FormContext) -> Mapping[str, Any]:
@@ -160,11 +156,11 @@ async def _assess_complete(ctx: FormContext) -> Reply:
     return Reply("assessment/recorded", {"recorded": recorded})
 
 
-def _after_hasil(answers: Mapping[str, Any]) -> str | None:
+def _after_hasil(answers: Mapping[str, Any]) -> str:
     return "perilaku" if str(answers.get("hasil", "")).endswith(SUGGESTED) else "hasil_reason"
 
 
-def _after_perilaku(answers: Mapping[str, Any]) -> str | None:
+def _after_perilaku(answers: Mapping[str, Any]) -> str:
     return "perilaku_reason" if answers.get("perilaku") == Rating.BELOW.value else "confirm"
 
 
@@ -173,7 +169,13 @@ ASSESSMENT_FORM = Form(
     title="assessment.form_title",
     steps=(
         Step("employee", Kind.CHOICE, "assessment/choose", options=_people),
-        Step("hasil", Kind.CHOICE, "assessment/hasil", options=_hasil_options, next=_after_hasil),
+        Step(
+            "hasil",
+            Kind.CHOICE,
+            "assessment/hasil",
+            options=_hasil_options,
+            next=Branch(("perilaku", "hasil_reason"), _after_hasil),
+        ),
         Step(
             "hasil_reason",
             Kind.TEXT,
@@ -185,8 +187,8 @@ ASSESSMENT_FORM = Form(
             "perilaku",
             Kind.CHOICE,
             "assessment/perilaku",
-            options=_perilaku_options,
-            next=_after_perilaku,
+            options=_PERILAKU,
+            next=Branch(("perilaku_reason", "confirm"), _after_perilaku),
         ),
         Step(
             "perilaku_reason",
@@ -288,7 +290,7 @@ async def _publish_complete(ctx: FormContext) -> Reply:
     return Reply("assessment/published", {"published": published})
 
 
-def _after_unit(answers: Mapping[str, Any]) -> str | None:
+def _after_unit(answers: Mapping[str, Any]) -> str:
     return "reason" if str(answers.get("unit", "")).endswith(BREACHED) else "confirm"
 
 
@@ -302,7 +304,7 @@ PUBLISH_FORM = Form(
             "assessment/publish_unit",
             options=_units,
             check=_check_unit,
-            next=_after_unit,
+            next=Branch(("reason", "confirm"), _after_unit),
         ),
         Step(
             "reason",

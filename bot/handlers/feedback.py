@@ -15,7 +15,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CommandHandler
 
 from bot.callbacks import ItemAction, PageTurn
-from bot.forms.spec import Form, FormContext, Kind, NextStep, Option, Reply, Step
+from bot.forms.spec import Branch, Choice, Form, FormContext, Kind, Reply, Step
 from bot.handlers import paging
 from bot.handlers.context import Context
 from bot.handlers.forms import ActionHandler
@@ -32,7 +32,7 @@ RATE = "feedback_rate"
 LIST = "feedback"  # the list's page buttons
 PAGE_SIZE = 10  # colleagues a page
 VALUES: tuple[Berakhlak, ...] = tuple(Berakhlak)
-_SCALE = tuple(Option(str(score), str(score)) for score in range(1, 6))
+_SCALE = tuple(Choice.text(str(score)) for score in range(1, 6))
 
 
 def _example(value: Berakhlak) -> str:
@@ -157,19 +157,15 @@ def _form_answers(target: RatingTarget) -> dict[str, Any]:
     return {"assignment": target.assignment_id, "about": about}
 
 
-async def _scale(ctx: FormContext) -> list[Option]:
-    return list(_SCALE)
-
-
-def _after_value(index: int) -> NextStep:
+def _after_value(index: int) -> Branch:
     """A 1 or a 5 asks for an example; any other score goes on to the next question."""
     value = VALUES[index]
     following = VALUES[index + 1].value if index + 1 < len(VALUES) else "comment"
 
-    def choose(answers: Mapping[str, Any]) -> str | None:
-        return None if int(answers[value.value]) in EXTREMES else following
+    def choose(answers: Mapping[str, Any]) -> str:
+        return _example(value) if int(answers[value.value]) in EXTREMES else following
 
-    return choose
+    return Branch((_example(value), following), choose)
 
 
 def _current(answers: Mapping[str, Any]) -> Step:
@@ -240,7 +236,7 @@ def _steps() -> tuple[Step, ...]:
                 value.value,
                 Kind.CHOICE,
                 "feedback/value",
-                options=_scale,
+                options=_SCALE,
                 columns=len(_SCALE),
                 next=_after_value(index),
             )

@@ -10,13 +10,14 @@ Every button only names an id: the forms' start guards ask the service whether t
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from telegram import InlineKeyboardButton, Update
 from telegram.ext import BaseHandler, CommandHandler
 
 from bot.callbacks import ItemAction, PageTurn
-from bot.forms.spec import Form, FormContext, Invalid, Kind, Option, Reply, Step
+from bot.forms.spec import Choice, Form, FormContext, Invalid, Kind, Reply, Step
 from bot.handlers import paging
 from bot.handlers.context import Context
 from bot.handlers.forms import ActionHandler
@@ -343,12 +344,10 @@ async def _decide_describe(ctx: FormContext) -> Mapping[str, Any]:
     return {"case": None if isinstance(found, Refused) else found, "preview": chosen}
 
 
-async def _ratings(ctx: FormContext) -> list[Option]:
-    label = ctx.telegram.deps.renderer.label
-    return [
-        Option(rating.value, label(ctx.language, "objection.rating", code=rating.value))
-        for rating in sorted(Rating, reverse=True)
-    ]
+_RATINGS = tuple(
+    Choice(rating.value, "objection.rating", (("code", rating.value),))
+    for rating in sorted(Rating, reverse=True)
+)
 
 
 async def _not_unchanged(ctx: FormContext, value: Any) -> None:
@@ -357,18 +356,52 @@ async def _not_unchanged(ctx: FormContext, value: Any) -> None:
         raise Invalid("objection_unchanged")
 
 
+@dataclass(frozen=True, slots=True)
+class KeepAnswers:
+    """What the keep form gathered, typed once when it is sent (the draft stores plain JSON)."""
+
+    objection_id: int
+    reason: str
+
+    @classmethod
+    def of(cls, answers: Mapping[str, Any]) -> KeepAnswers:
+        """The typed answers of a draft; a draft that lacks one fails loudly here."""
+        return cls(int(answers["objection_id"]), str(answers["reason"]))
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeAnswers:
+    """What the change form gathered: the new ratings and why, typed once when it is sent."""
+
+    objection_id: int
+    hasil: Rating
+    perilaku: Rating
+    reason: str
+
+    @classmethod
+    def of(cls, answers: Mapping[str, Any]) -> ChangeAnswers:
+        """The typed answers of a draft; a missing answer or an unknown rating fails here."""
+        return cls(
+            int(answers["objection_id"]),
+            Rating(answers["hasil"]),
+            Rating(answers["perilaku"]),
+            str(answers["reason"]),
+        )
+
+
 async def _keep(ctx: FormContext) -> Reply:
-    decided = await _service(ctx).keep(ctx.actor, _int(ctx, "objection_id"), ctx.answers["reason"])
-    return _decided(decided)
+    keep = KeepAnswers.of(ctx.answers)
+    return _decided(await _service(ctx).keep(ctx.actor, keep.objection_id, keep.reason))
 
 
 async def _change(ctx: FormContext) -> Reply:
+    change = ChangeAnswers.of(ctx.answers)
     decided = await _service(ctx).change(
         ctx.actor,
-        _int(ctx, "objection_id"),
-        hasil=Rating(ctx.answers["hasil"]),
-        perilaku=Rating(ctx.answers["perilaku"]),
-        reason=ctx.answers["reason"],
+        change.objection_id,
+        hasil=change.hasil,
+        perilaku=change.perilaku,
+        reason=change.reason,
     )
     return _decided(decided)
 
@@ -422,12 +455,12 @@ FORMS: tuple[Form, ...] = (
         name=CHANGE_FORM,
         title="objection.form_change",
         steps=(
-            Step("hasil", Kind.CHOICE, "objection/decide_hasil", options=_ratings),
+            Step("hasil", Kind.CHOICE, "objection/decide_hasil", options=_RATINGS),
             Step(
                 "perilaku",
                 Kind.CHOICE,
                 "objection/decide_perilaku",
-                options=_ratings,
+                options=_RATINGS,
                 check=_not_unchanged,
             ),
             _REASON,

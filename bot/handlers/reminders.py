@@ -5,7 +5,9 @@ A reminder carries one button per journey that would fix what is missing
 journey's command calls (/target, /bukti, /umpanbalik, /penilaian, /usulan, /tim): the registry
 below maps each journey to it, so the button passes exactly the checks the command passes. The
 private-chat gate runs before both (:mod:`bot.handlers.privacy`), and the function itself checks
-who presses and whether its phase is open, and explains when it is not.
+who presses and whether its phase is open, and explains when it is not. The functions of
+journeys that are forms (/bukti, /penilaian) open their form by name through the form registry
+(:mod:`bot.forms.registry`), where every name is checked when the bot is built.
 
 When a person blocks the bot Telegram sends a ``my_chat_member`` update: they are marked
 unreachable at once (nothing more is tried, their superior is told once); unblocking makes

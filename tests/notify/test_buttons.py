@@ -13,12 +13,17 @@ import pytest
 from sqlmodel import select
 from telegram.ext import CommandHandler
 
-from bot.app import KinerjaApp
+from bot.app import KinerjaApp, build_application
+from bot.config import Settings
 from bot.db.models import Draft
 from bot.db.session import Database
+from bot.forms import Form, FormContext, Kind, Reply, Step
+from bot.handlers import assessment, evidence
 from bot.handlers.reminders import ENTRIES
+from bot.render import Renderer
 from bot.services.reminders import REMIND_ACTION, RemindJourney
 from tests.conftest import FakeClock
+from tests.forms.test_engine import OVERRIDES
 from tests.notify.conftest import FlakyRequest
 from tests.support import factories_appraisal as fa
 from tests.support import updates as make
@@ -136,3 +141,61 @@ async def test_a_forged_journey_number_changes_nothing(
     [call] = flaky.calls
     assert call.method == "answerCallbackQuery"
     assert call.params["text"] == "Tombol ini sudah tidak berlaku."
+
+
+async def _never_sent(ctx: FormContext) -> Reply:
+    raise AssertionError
+
+
+def _stand_in(name: str) -> Form:
+    """A one-question form registered under a journey's form name, in place of the real one."""
+    return Form(
+        name=name,
+        title="cmd_bantuan",
+        steps=(Step("note", Kind.TEXT, "sample/note"),),
+        complete=_never_sent,
+    )
+
+
+@pytest.mark.parametrize(
+    ("journey", "form"),
+    [
+        (RemindJourney.EVIDENCE, evidence.EVIDENCE_FORM),
+        (RemindJourney.ASSESSMENT, assessment.ASSESS),
+    ],
+    ids=["evidence", "assessment"],
+)
+async def test_a_reminder_button_opens_its_form_through_the_registry(
+    *,
+    notify_settings: Settings,
+    db: Database,
+    quarter_clock: FakeClock,
+    flaky: FlakyRequest,
+    office: fa.Office,
+    journey: RemindJourney,
+    form: str,
+) -> None:
+    """The button names its form; the application's registry decides which form that is."""
+    application = build_application(
+        notify_settings,
+        db=db,
+        clock=quarter_clock,
+        request=flaky,
+        rate_limiter=False,
+        forms=[_stand_in(form)],
+        renderer=Renderer(overrides=OVERRIDES),
+    )
+    await application.initialize()
+    try:
+        flaky.calls.clear()
+        _, user = COMMAND_OF[journey]
+        await application.process_update(
+            make.callback(application.bot, user_id=user, data=_data(journey))
+        )
+        [(chat, text, _)] = _seen(flaky)
+        assert chat == user
+        assert "Catatan singkat (boleh dilewati):" in text
+        [draft] = await _drafts(db)
+        assert (draft.form, draft.step) == (form, "note")
+    finally:
+        await application.shutdown()

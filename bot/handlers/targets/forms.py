@@ -19,7 +19,18 @@ from typing import Any
 
 from bot.callbacks import ItemAction
 from bot.domain import TargetKind
-from bot.forms.spec import Bounds, Form, FormContext, Invalid, Kind, Option, Reply, Step
+from bot.forms.spec import (
+    Bounds,
+    Branch,
+    Choice,
+    Form,
+    FormContext,
+    Invalid,
+    Kind,
+    Option,
+    Reply,
+    Step,
+)
 from bot.render import Renderer
 from bot.services.targets import (
     FormFacts,
@@ -69,12 +80,8 @@ def refusal_reply(gate: Gate, renderer: Renderer, language: str) -> Reply:
 # --- options, bounds and checks --------------------------------------------------------------
 
 
-async def _kinds(ctx: FormContext) -> list[Option]:
-    return [Option(kind.value, _label(ctx, f"kind_{kind.value}")) for kind in TargetKind]
-
-
-async def _directions(ctx: FormContext) -> list[Option]:
-    return [Option(d.value, _label(ctx, f"dir_{d.value}")) for d in Direction]
+_KINDS = tuple(Choice(kind.value, f"targets.kind_{kind.value}") for kind in TargetKind)
+_DIRECTIONS = tuple(Choice(d.value, f"targets.dir_{d.value}") for d in Direction)
 
 
 async def _facts(
@@ -128,11 +135,11 @@ async def _check_indicator(ctx: FormContext, value: Any) -> None:
         raise Invalid("target_exists")
 
 
-def _after_rhk(answers: Mapping[str, Any]) -> str | None:
-    return None if answers.get("cascade") else "kind"
+def _after_rhk(answers: Mapping[str, Any]) -> str:
+    return "rhk_superior" if answers.get("cascade") else "kind"
 
 
-def _after_arah(answers: Mapping[str, Any]) -> str | None:
+def _after_arah(answers: Mapping[str, Any]) -> str:
     return "low" if answers.get("direction") == RANGE else "value"
 
 
@@ -254,8 +261,8 @@ _FIGURES = (
         "direction",
         Kind.CHOICE,
         "targets/ask_direction",
-        options=_directions,
-        next=_after_arah,
+        options=_DIRECTIONS,
+        next=Branch(("low", "value"), _after_arah),
     ),
     Step(
         "value",
@@ -263,7 +270,7 @@ _FIGURES = (
         "targets/ask_value",
         bounds=_bounds,
         check=_check_figure,
-        next=lambda answers: "confirm",
+        next=Branch.always("confirm"),
     ),
     Step("low", Kind.NUMBER, "targets/ask_low", bounds=_bounds, check=_check_figure),
     Step("high", Kind.NUMBER, "targets/ask_high", bounds=_high_bounds, check=_check_figure),
@@ -275,7 +282,12 @@ PROPOSE = Form(
     title="targets.form_title",
     steps=(
         Step(
-            "rhk", Kind.TEXT, "targets/ask_rhk", min_length=5, max_length=MAX_TEXT, next=_after_rhk
+            "rhk",
+            Kind.TEXT,
+            "targets/ask_rhk",
+            min_length=5,
+            max_length=MAX_TEXT,
+            next=Branch(("rhk_superior", "kind"), _after_rhk),
         ),
         Step(
             "rhk_superior",
@@ -286,7 +298,7 @@ PROPOSE = Form(
             page_size=6,  # the prompt lists each option's RHK in full (up to 500 characters)
             optional=True,
         ),
-        Step("kind", Kind.CHOICE, "targets/ask_kind", options=_kinds, columns=2),
+        Step("kind", Kind.CHOICE, "targets/ask_kind", options=_KINDS, columns=2),
         _INDICATOR,
         *_FIGURES,
     ),
