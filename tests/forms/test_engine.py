@@ -230,6 +230,52 @@ async def test_restart_between_steps_continues_with_lanjut(
     await app.initialize()  # the fixture shuts it down again
 
 
+@pytest.mark.parametrize("answer", ["/lanjut", "7"])
+async def test_a_draft_whose_step_a_new_version_renamed_is_dropped_with_a_word(
+    *,
+    settings: Settings,
+    db: Database,
+    clock: FakeClock,
+    app: KinerjaApp,
+    recorder: RecordingRequest,
+    answer: str,
+) -> None:
+    """After a deploy that renamed the open question, the person is told to start again."""
+    await _start(app)
+    await tap(app, recorder, USER, "Biru")  # the draft now stands at "amount"
+    await app.shutdown()
+
+    renamed = Form(
+        name="sample",
+        title="cmd_bantuan",
+        steps=(
+            Step("color", Kind.CHOICE, "sample/color", options=_colors, columns=2),
+            Step("jumlah", Kind.NUMBER, "sample/amount", bounds=_bounds),
+            Step("confirm", Kind.CONFIRM, "sample/confirm"),
+        ),
+        complete=_complete,
+    )
+    second = RecordingRequest()
+    again = build_application(
+        settings,
+        db=Database(settings.resolved_database_url),
+        clock=clock,
+        request=second,
+        rate_limiter=False,
+        forms=[renamed],
+        renderer=Renderer(overrides=OVERRIDES),
+    )
+    await again.initialize()
+    try:
+        await say(again, USER, answer)
+        texts = [str(call.params.get("text", "")) for call in second.calls]
+        assert any("sudah diperbarui" in text for text in texts), texts
+        assert await _draft(db) is None
+    finally:
+        await again.shutdown()
+    await app.initialize()  # the fixture shuts it down again
+
+
 async def test_batal_cancels_and_lanjut_then_has_nothing(
     app: KinerjaApp, recorder: RecordingRequest, db: Database
 ) -> None:

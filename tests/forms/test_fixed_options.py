@@ -13,8 +13,9 @@ from bot.db.session import Database
 from bot.forms import Choice, Form, FormContext, FormError, Kind, Reply, Step
 from bot.render import Renderer
 from tests.conftest import FakeClock
-from tests.forms.test_engine import OVERRIDES, USER, _buttons, _context, _data
+from tests.forms.test_engine import OVERRIDES, USER, _context
 from tests.support import updates as make
+from tests.support.chat import buttons, data_of, press, say
 from tests.support.recording import RecordingRequest
 
 CHOSEN: list[str] = []
@@ -75,7 +76,7 @@ async def app(
 
 
 def _labels(message: Mapping[str, Any]) -> list[str]:
-    return [label for label, _ in _buttons(message)][:-1]  # without "cancel"
+    return [label for label, _ in buttons(message)][:-1]  # without "cancel"
 
 
 async def test_fixed_options_are_shown_in_the_reader_language_and_answer(
@@ -86,9 +87,7 @@ async def test_fixed_options_are_shown_in_the_reader_language_and_answer(
     english = app.bot_data["deps"].renderer.default_language == "en"
     kinds = recorder.last(USER)
     assert _labels(kinds) == (["Main", "Additional"] if english else ["Utama", "Tambahan"])
-    await app.process_update(
-        make.callback(app.bot, user_id=USER, data=_data(kinds, _labels(kinds)[1]))
-    )
+    await press(app, USER, data_of(kinds, _labels(kinds)[1]))
     ratings = recorder.last(USER)
     wanted = (
         ["Above expectation", "Meets expectation"]
@@ -96,7 +95,7 @@ async def test_fixed_options_are_shown_in_the_reader_language_and_answer(
         else ["Di atas ekspektasi", "Sesuai ekspektasi"]
     )
     assert _labels(ratings) == wanted
-    await app.process_update(make.message(app.bot, user_id=USER, text=wanted[0].upper()))
+    await say(app, USER, wanted[0].upper())
     assert _labels(recorder.last(USER)) == ["1", "2", "3"]
     await app.process_update(make.message(app.bot, user_id=USER, text="2"))
     assert CHOSEN == ["tambahan,di_atas_ekspektasi,2"]

@@ -41,6 +41,7 @@ SAMPLES: dict[str, dict[str, Any]] = {
     "forms/cancelled": {"title": "Bukti kerja"},
     "forms/replaced": {"title": "Bukti kerja"},
     "forms/nothing_open": {},
+    "forms/outdated": {"title": "Bukti <kerja>"},
     "forms/file_kept": {},
     "forms/invalid/not_a_number": {"text": "dua <belas>"},
     "forms/invalid/not_whole": {"unit": "dokumen"},
