@@ -376,25 +376,24 @@ class FormEngine:
         if user is None or chat is None:
             return None, None
         draft = await context.deps.drafts.current(user.id)
-        if draft is None or draft.chat_id != chat.id:
+        # Not one of these forms (linking keeps its own draft): not the engine's to answer.
+        if draft is None or draft.form not in self.forms or draft.chat_id != chat.id:
             return None, None
-        if not self._still_fits(draft):
-            await self._drop_outdated(update, context, draft)
+        form = self.forms[draft.form]
+        if all(step.name != draft.step for step in form.steps):
+            await self._drop_outdated(update, context, draft, form)
             return None, None
         return draft, await self._context(update, context, user.id, draft.chat_id, draft.answers)
 
-    def _still_fits(self, draft: DraftState) -> bool:
-        """True when this version of the bot still has the draft's form and question."""
-        form = self.forms.get(draft.form)
-        return form is not None and any(step.name == draft.step for step in form.steps)
-
-    async def _drop_outdated(self, update: Update, context: Context, draft: DraftState) -> None:
-        """A draft left by an older version (its form or question renamed or removed): drop it
+    @staticmethod
+    async def _drop_outdated(
+        update: Update, context: Context, draft: DraftState, form: Form
+    ) -> None:
+        """A draft whose question an older version asked (renamed or removed since): drop it
         and say so once, instead of failing on every message."""
         await context.deps.drafts.cancel(draft.telegram_user_id)
         language = await context.language_of(update)
-        form = self.forms.get(draft.form)
-        title = context.deps.renderer.label(language, form.title) if form else ""
+        title = context.deps.renderer.label(language, form.title)
         text = context.deps.renderer.render(language, "forms/outdated", title=title)
         await context.bot.send_message(draft.chat_id, text)
 
