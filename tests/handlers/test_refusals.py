@@ -1,0 +1,100 @@
+"""One place turns a refusal into a message: raised in any handler, it reaches the person.
+
+The refusal's journey and code pick the sentence of the journey's ``refused`` template, in the
+person's language; a message gets it as a reply, a button press gets the press answered and
+the sentence as a message. A refusal is no error: no apology, no admin report.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from telegram import Update
+from telegram.ext import CallbackQueryHandler, CommandHandler
+
+from bot.app import KinerjaApp, build_application
+from bot.config import Settings
+from bot.db.session import Database
+from bot.handlers.context import Context
+from bot.services.refusals import NotAllowed, NotLinked
+from tests.conftest import FakeClock
+from tests.support.chat import press, say
+from tests.support.recording import TEST_TOKEN, RecordingRequest
+
+USER = 6201
+ADMIN_CHAT = -1009998
+
+
+async def _refuse_message(update: Update, context: Context) -> None:
+    raise NotLinked("results")
+
+
+async def _refuse_press(update: Update, context: Context) -> None:
+    raise NotAllowed("results", "not_yours")
+
+
+async def _app(
+    settings: Settings, db: Database, clock: FakeClock, recorder: RecordingRequest
+) -> KinerjaApp:
+    application = build_application(
+        settings, db=db, clock=clock, request=recorder, rate_limiter=False
+    )
+    # Before every journey (group -1 holds the open form's answers, which skip commands).
+    application.add_handler(CommandHandler("tolak", _refuse_message), group=-1)
+    application.add_handler(CallbackQueryHandler(_refuse_press, pattern="^tolak$"), group=-1)
+    await application.initialize()
+    recorder.calls.clear()
+    return application
+
+
+async def test_a_refusal_raised_for_a_message_is_replied_in_the_persons_language(
+    db_url: str, db: Database, clock: FakeClock, tmp_path: Path, recorder: RecordingRequest
+) -> None:
+    """Its sentence in Indonesian, then in English once the person chose it; nothing else."""
+    settings = Settings(
+        _env_file=None,
+        telegram_bot_token=TEST_TOKEN,
+        database_url=db_url,
+        data_dir=tmp_path,
+        admin_chat_id=ADMIN_CHAT,
+    )
+    application = await _app(settings, db, clock, recorder)
+    try:
+        await say(application, USER, "/tolak")
+        assert recorder.texts(USER) == [
+            "Akun Telegram Anda belum tertaut dengan data pegawai. Ketik /start untuk menautkannya."
+        ]
+        await say(application, USER, "/bahasa")
+        await say(application, USER, "/tolak")
+    finally:
+        await application.shutdown()
+    assert recorder.texts(USER)[-1] == (
+        "Your Telegram account is not linked to an employee record yet. Send /start to link it."
+    )
+    assert recorder.sent(ADMIN_CHAT) == []
+    assert not any("Maaf, terjadi kesalahan" in text for text in recorder.texts(USER))
+
+
+async def test_a_refusal_raised_for_a_press_answers_it_and_says_why(
+    db_url: str, db: Database, clock: FakeClock, tmp_path: Path, recorder: RecordingRequest
+) -> None:
+    """The press is answered (no endless spinner), then the sentence comes as a message."""
+    settings = Settings(
+        _env_file=None,
+        telegram_bot_token=TEST_TOKEN,
+        database_url=db_url,
+        data_dir=tmp_path,
+        admin_chat_id=ADMIN_CHAT,
+    )
+    application = await _app(settings, db, clock, recorder)
+    try:
+        await press(application, USER, "tolak")
+    finally:
+        await application.shutdown()
+    methods = [call.method for call in recorder.calls]
+    assert methods == ["answerCallbackQuery", "sendMessage"]
+    assert recorder.texts(USER) == [
+        "⛔ Maaf, hasil ini tidak dapat Anda buka. Anda hanya dapat melihat hasil Anda sendiri"
+        " dan hasil bawahan langsung Anda."
+    ]
+    assert recorder.sent(ADMIN_CHAT) == []
