@@ -22,7 +22,8 @@ from bot.handlers.forms import ActionHandler
 from bot.handlers.menu_types import Command
 from bot.handlers.paging import PageHandler
 from bot.services.assessments import Assessable, AssessmentRefused, Dossier, Ratings, preview
-from bot.services.results import Distribution, ResultRefused, UnitOption
+from bot.services.refusals import Refused
+from bot.services.results import Distribution, UnitOption
 from scoring import Rating
 
 ASSESS, PUBLISH = "assessment", "publish"
@@ -226,7 +227,7 @@ async def _distribution(ctx: FormContext, cycle_id: int, unit_id: int) -> Distri
 async def _units(ctx: FormContext) -> list[Option]:
     try:
         units = await _publishable(ctx)
-    except ResultRefused:
+    except Refused:
         return []
     several = len({unit.cycle_id for unit in units}) > 1
     label = ctx.telegram.deps.renderer.label
@@ -250,7 +251,7 @@ async def _check_unit(ctx: FormContext, value: Any) -> None:
     cycle_id, unit_id = _pair(value)
     try:
         shown = await _distribution(ctx, cycle_id, unit_id)
-    except ResultRefused as refused:
+    except Refused as refused:
         raise Invalid("unknown_option") from refused
     if shown.org_predikat is None:
         raise Invalid(
@@ -266,27 +267,21 @@ async def _describe_publish(ctx: FormContext) -> Mapping[str, Any]:
             found["distribution"] = await _distribution(ctx, cycle_id, unit_id)
         else:
             found["units"] = await _publishable(ctx)
-    except ResultRefused as refused:
+    except Refused as refused:
         found["refusal"] = refused.code
     return found
 
 
 async def _publish_guard(ctx: FormContext) -> Reply | None:
-    try:
-        await _publishable(ctx)
-    except ResultRefused as refused:
-        return Reply("results/refused", {"code": refused.code})
+    await _publishable(ctx)  # a refusal is the engine's to say
     return None
 
 
 async def _publish_complete(ctx: FormContext) -> Reply:
     cycle_id, unit_id = _pair(ctx.answers["unit"])
-    try:
-        published = await ctx.telegram.deps.results.publish(
-            ctx.actor, cycle_id=cycle_id, unit_id=unit_id, reason=ctx.answers.get("reason")
-        )
-    except ResultRefused as refused:
-        return Reply("results/refused", {"code": refused.code})
+    published = await ctx.telegram.deps.results.publish(
+        ctx.actor, cycle_id=cycle_id, unit_id=unit_id, reason=ctx.answers.get("reason")
+    )
     return Reply("assessment/published", {"published": published})
 
 

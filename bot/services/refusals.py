@@ -24,7 +24,7 @@ class Refused(Exception):
     CODES: ClassVar[frozenset[str]] = frozenset()
 
     def __init__(self, journey: str, code: str, **params: Any) -> None:
-        super().__init__(f"{journey}: {code}")
+        super().__init__(code)
         self.journey = journey
         self.code = code
         self.params: Mapping[str, Any] = MappingProxyType(dict(params))
