@@ -21,7 +21,7 @@ from bot.handlers.context import Context
 from bot.handlers.forms import ActionHandler
 from bot.handlers.menu_types import Command
 from bot.handlers.paging import PageHandler
-from bot.services.assessments import Assessable, AssessmentRefused, Dossier, Ratings, preview
+from bot.services.assessments import Assessable, Dossier, Ratings, preview
 from bot.services.refusals import Refused
 from bot.services.results import Distribution, UnitOption
 from scoring import Rating
@@ -63,7 +63,7 @@ async def _dossier(ctx: FormContext, cycle_id: int, employee_id: int) -> Dossier
 async def _people(ctx: FormContext) -> list[Option]:
     try:
         people = await _choices(ctx)
-    except AssessmentRefused:
+    except Refused:
         return []
     several = len({person.cycle_id for person in people}) > 1
     label = ctx.telegram.deps.renderer.label
@@ -86,7 +86,7 @@ async def _hasil_options(ctx: FormContext) -> list[Option]:
     cycle_id, employee_id = _pair(ctx.answers["employee"])
     try:
         dossier = await _dossier(ctx, cycle_id, employee_id)
-    except AssessmentRefused:
+    except Refused:
         return []
     suggested = _rating(dossier.suggestion)
     label = ctx.telegram.deps.renderer.label
@@ -124,19 +124,13 @@ async def _describe(ctx: FormContext) -> Mapping[str, Any]:
         cycle_id, employee_id = _pair(answers["employee"])
         try:
             found["dossier"] = await _dossier(ctx, cycle_id, employee_id)
-        except AssessmentRefused as refused:
+        except Refused as refused:
             found["refusal"] = refused.code
     return found
 
 
 async def _assess_guard(ctx: FormContext) -> Reply | None:
-    try:
-        await _choices(ctx)
-    except AssessmentRefused as refused:
-        return Reply(
-            "assessment/refused",
-            {"code": refused.code, "cycle": refused.cycle, "until": refused.until},
-        )
+    await _choices(ctx)  # a refusal is the form engine's to tell
     return None
 
 
@@ -148,12 +142,9 @@ async def _assess_complete(ctx: FormContext) -> Reply:
         hasil_reason=ctx.answers.get("hasil_reason"),
         perilaku_reason=ctx.answers.get("perilaku_reason"),
     )
-    try:
-        recorded = await ctx.telegram.deps.assessments.record(
-            ctx.actor, cycle_id=cycle_id, employee_id=employee_id, ratings=ratings
-        )
-    except AssessmentRefused as refused:
-        return Reply("assessment/refused", {"code": refused.code})
+    recorded = await ctx.telegram.deps.assessments.record(
+        ctx.actor, cycle_id=cycle_id, employee_id=employee_id, ratings=ratings
+    )
     return Reply("assessment/recorded", {"recorded": recorded})
 
 

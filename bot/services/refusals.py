@@ -67,7 +67,7 @@ class NotAllowed(Refused):
 class Closed(Refused):
     """Not now: a phase or window is closed, or has not started."""
 
-    CODES = frozenset({"window_closed", "not_started", "not_open", "phase_closed"})
+    CODES = frozenset({"window_closed", "not_started", "not_open", "phase_closed", "feedback_open"})
 
 
 class NotFound(Refused):
