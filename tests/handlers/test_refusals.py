@@ -7,8 +7,9 @@ the sentence as a message. A refusal is no error: no apology, no admin report.
 
 from __future__ import annotations
 
-from pathlib import Path
+from collections.abc import AsyncIterator
 
+import pytest
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
@@ -19,7 +20,7 @@ from bot.handlers.context import Context
 from bot.services.refusals import NotAllowed, NotLinked
 from tests.conftest import FakeClock
 from tests.support.chat import press, say
-from tests.support.recording import TEST_TOKEN, RecordingRequest
+from tests.support.recording import RecordingRequest
 
 USER = 6201
 ADMIN_CHAT = -1009998
@@ -33,41 +34,34 @@ async def _refuse_press(update: Update, context: Context) -> None:
     raise NotAllowed("results", "not_yours")
 
 
-async def _app(
+@pytest.fixture
+async def refusing(
     settings: Settings, db: Database, clock: FakeClock, recorder: RecordingRequest
-) -> KinerjaApp:
+) -> AsyncIterator[KinerjaApp]:
+    """The bot with an admin chat and two handlers that only refuse, before every journey."""
+    with_admins = settings.model_copy(update={"admin_chat_id": ADMIN_CHAT})
     application = build_application(
-        settings, db=db, clock=clock, request=recorder, rate_limiter=False
+        with_admins, db=db, clock=clock, request=recorder, rate_limiter=False
     )
-    # Before every journey (group -1 holds the open form's answers, which skip commands).
+    # Group -1 holds the open form's answers, which skip commands and presses.
     application.add_handler(CommandHandler("tolak", _refuse_message), group=-1)
     application.add_handler(CallbackQueryHandler(_refuse_press, pattern="^tolak$"), group=-1)
     await application.initialize()
     recorder.calls.clear()
-    return application
+    yield application
+    await application.shutdown()
 
 
 async def test_a_refusal_raised_for_a_message_is_replied_in_the_persons_language(
-    db_url: str, db: Database, clock: FakeClock, tmp_path: Path, recorder: RecordingRequest
+    refusing: KinerjaApp, recorder: RecordingRequest
 ) -> None:
     """Its sentence in Indonesian, then in English once the person chose it; nothing else."""
-    settings = Settings(
-        _env_file=None,
-        telegram_bot_token=TEST_TOKEN,
-        database_url=db_url,
-        data_dir=tmp_path,
-        admin_chat_id=ADMIN_CHAT,
-    )
-    application = await _app(settings, db, clock, recorder)
-    try:
-        await say(application, USER, "/tolak")
-        assert recorder.texts(USER) == [
-            "Akun Telegram Anda belum tertaut dengan data pegawai. Ketik /start untuk menautkannya."
-        ]
-        await say(application, USER, "/bahasa")
-        await say(application, USER, "/tolak")
-    finally:
-        await application.shutdown()
+    await say(refusing, USER, "/tolak")
+    assert recorder.texts(USER) == [
+        "Akun Telegram Anda belum tertaut dengan data pegawai. Ketik /start untuk menautkannya."
+    ]
+    await say(refusing, USER, "/bahasa")
+    await say(refusing, USER, "/tolak")
     assert recorder.texts(USER)[-1] == (
         "Your Telegram account is not linked to an employee record yet. Send /start to link it."
     )
@@ -76,23 +70,11 @@ async def test_a_refusal_raised_for_a_message_is_replied_in_the_persons_language
 
 
 async def test_a_refusal_raised_for_a_press_answers_it_and_says_why(
-    db_url: str, db: Database, clock: FakeClock, tmp_path: Path, recorder: RecordingRequest
+    refusing: KinerjaApp, recorder: RecordingRequest
 ) -> None:
     """The press is answered (no endless spinner), then the sentence comes as a message."""
-    settings = Settings(
-        _env_file=None,
-        telegram_bot_token=TEST_TOKEN,
-        database_url=db_url,
-        data_dir=tmp_path,
-        admin_chat_id=ADMIN_CHAT,
-    )
-    application = await _app(settings, db, clock, recorder)
-    try:
-        await press(application, USER, "tolak")
-    finally:
-        await application.shutdown()
-    methods = [call.method for call in recorder.calls]
-    assert methods == ["answerCallbackQuery", "sendMessage"]
+    await press(refusing, USER, "tolak")
+    assert [call.method for call in recorder.calls] == ["answerCallbackQuery", "sendMessage"]
     assert recorder.texts(USER) == [
         "⛔ Maaf, hasil ini tidak dapat Anda buka. Anda hanya dapat melihat hasil Anda sendiri"
         " dan hasil bawahan langsung Anda."
