@@ -139,11 +139,11 @@ async def _publish_unit(
     service: ResultService, renderer: Renderer, cycle_id: int, key: str, reason: str | None
 ) -> tuple[str, bool]:
     from bot.services.audit import Actor
-    from bot.services.results import ResultRefused
+    from bot.services.refusals import Refused
 
     try:
         done = await service.publish(Actor.cli(), cycle_id=cycle_id, unit_key=key, reason=reason)
-    except ResultRefused as refused:
+    except Refused as refused:
         text = _refusal(renderer, refused.code, key)
         if refused.code in ("reason_required", "no_unit_predikat"):
             shown = await service.distribution(Actor.cli(), cycle_id=cycle_id, unit_key=key)
@@ -190,11 +190,11 @@ def _refusing(
     settings: Settings, renderer: Renderer, work: Callable[[Database], Awaitable[T]], unit: str
 ) -> T:
     """Run ``work`` on the database; a refusal becomes the operator's error message."""
-    from bot.services.results import ResultRefused
+    from bot.services.refusals import Refused
 
     try:
         return with_database(settings, work)
-    except ResultRefused as refused:
+    except Refused as refused:
         raise click.ClickException(_refusal(renderer, refused.code, unit)) from refused
 
 

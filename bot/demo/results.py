@@ -15,7 +15,8 @@ from sqlmodel import col, select
 from bot.db.models import Employee, Result, Unit
 from bot.demo.story import Stage, moment
 from bot.services.audit import Actor
-from bot.services.results import ResultRefused, ResultService
+from bot.services.refusals import Refused
+from bot.services.results import ResultService
 from scoring import OrgPredikat
 
 BREACH_REASON = (
@@ -59,7 +60,7 @@ async def _publish(
     await service.set_unit_predikat(Actor.cli(), cycle_id=cycle_id, unit_key=key, predikat=org)
     try:
         done = await service.publish(Actor.cli(), cycle_id=cycle_id, unit_key=key)
-    except ResultRefused as refused:
+    except Refused as refused:
         stage.check(refused.code == "reason_required", "publish_refused", refused.code)
         done = await service.publish(
             Actor.cli(), cycle_id=cycle_id, unit_key=key, reason=BREACH_REASON

@@ -39,6 +39,7 @@ from bot.forms.spec import (
 from bot.messages import Page, page_of
 from bot.render import Rendered
 from bot.services.drafts import DraftState
+from bot.services.refusals import Refused
 
 if TYPE_CHECKING:
     from bot.handlers.context import Context
@@ -63,7 +64,11 @@ class FormEngine:
             return
         form = self.forms[name]
         ctx = await self._context(update, context, user.id, chat.id, answers or {})
-        if form.start_guard is not None and (refusal := await form.start_guard(ctx)) is not None:
+        try:
+            refusal = await form.start_guard(ctx) if form.start_guard is not None else None
+        except Refused as refused:  # the service said no: its sentence, and no form opens
+            refusal = Reply(refused.template, refused.context)
+        if refusal is not None:
             await send_reply(context, ctx, refusal)
             return
         opened = await context.deps.drafts.open(
@@ -274,6 +279,8 @@ class FormEngine:
         except Invalid as problem:
             await self._ask(context, ctx, form, claimed, problem)
             return
+        except Refused as refused:  # refused when sent: the form is over, its sentence says why
+            reply = Reply(refused.template, refused.context)
         await context.deps.drafts.close(claimed)
         await send_reply(context, ctx, reply)
 

@@ -31,7 +31,17 @@ from telegram.ext import (
 
 from bot.forms.registry import FormRegistry
 from bot.forms.spec import Form
-from bot.handlers import errors, flood, forms, help, language, privacy, start, updates
+from bot.handlers import (
+    errors,
+    flood,
+    forms,
+    help,
+    language,
+    privacy,
+    refusals,
+    start,
+    updates,
+)
 from bot.handlers.context import Context
 from bot.handlers.menu import JOURNEYS
 from bot.handlers.paging import PageHandler
@@ -88,4 +98,5 @@ def register(application: Application[Any, Context, Any, Any, Any, Any]) -> None
     gate = privacy.PrivateChatGate(commands)
     application.add_handler(TypeHandler(Update, gate), group=PRIVACY_GROUP)
     application.add_handler(TypeHandler(Update, flood.slow_down), group=FLOOD_GROUP)
+    application.add_error_handler(refusals.on_refused)  # a refusal stops here: no error
     application.add_error_handler(errors.ErrorReporter())

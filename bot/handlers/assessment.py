@@ -21,8 +21,9 @@ from bot.handlers.context import Context
 from bot.handlers.forms import ActionHandler
 from bot.handlers.menu_types import Command
 from bot.handlers.paging import PageHandler
-from bot.services.assessments import Assessable, AssessmentRefused, Dossier, Ratings, preview
-from bot.services.results import Distribution, ResultRefused, UnitOption
+from bot.services.assessments import Assessable, Dossier, Ratings, preview
+from bot.services.refusals import Refused
+from bot.services.results import Distribution, UnitOption
 from scoring import Rating
 
 ASSESS, PUBLISH = "assessment", "publish"
@@ -62,7 +63,7 @@ async def _dossier(ctx: FormContext, cycle_id: int, employee_id: int) -> Dossier
 async def _people(ctx: FormContext) -> list[Option]:
     try:
         people = await _choices(ctx)
-    except AssessmentRefused:
+    except Refused:
         return []
     several = len({person.cycle_id for person in people}) > 1
     label = ctx.telegram.deps.renderer.label
@@ -85,7 +86,7 @@ async def _hasil_options(ctx: FormContext) -> list[Option]:
     cycle_id, employee_id = _pair(ctx.answers["employee"])
     try:
         dossier = await _dossier(ctx, cycle_id, employee_id)
-    except AssessmentRefused:
+    except Refused:
         return []
     suggested = _rating(dossier.suggestion)
     label = ctx.telegram.deps.renderer.label
@@ -123,19 +124,13 @@ async def _describe(ctx: FormContext) -> Mapping[str, Any]:
         cycle_id, employee_id = _pair(answers["employee"])
         try:
             found["dossier"] = await _dossier(ctx, cycle_id, employee_id)
-        except AssessmentRefused as refused:
+        except Refused as refused:
             found["refusal"] = refused.code
     return found
 
 
 async def _assess_guard(ctx: FormContext) -> Reply | None:
-    try:
-        await _choices(ctx)
-    except AssessmentRefused as refused:
-        return Reply(
-            "assessment/refused",
-            {"code": refused.code, "cycle": refused.cycle, "until": refused.until},
-        )
+    await _choices(ctx)  # a refusal is the form engine's to tell
     return None
 
 
@@ -147,12 +142,9 @@ async def _assess_complete(ctx: FormContext) -> Reply:
         hasil_reason=ctx.answers.get("hasil_reason"),
         perilaku_reason=ctx.answers.get("perilaku_reason"),
     )
-    try:
-        recorded = await ctx.telegram.deps.assessments.record(
-            ctx.actor, cycle_id=cycle_id, employee_id=employee_id, ratings=ratings
-        )
-    except AssessmentRefused as refused:
-        return Reply("assessment/refused", {"code": refused.code})
+    recorded = await ctx.telegram.deps.assessments.record(
+        ctx.actor, cycle_id=cycle_id, employee_id=employee_id, ratings=ratings
+    )
     return Reply("assessment/recorded", {"recorded": recorded})
 
 
@@ -226,7 +218,7 @@ async def _distribution(ctx: FormContext, cycle_id: int, unit_id: int) -> Distri
 async def _units(ctx: FormContext) -> list[Option]:
     try:
         units = await _publishable(ctx)
-    except ResultRefused:
+    except Refused:
         return []
     several = len({unit.cycle_id for unit in units}) > 1
     label = ctx.telegram.deps.renderer.label
@@ -250,7 +242,7 @@ async def _check_unit(ctx: FormContext, value: Any) -> None:
     cycle_id, unit_id = _pair(value)
     try:
         shown = await _distribution(ctx, cycle_id, unit_id)
-    except ResultRefused as refused:
+    except Refused as refused:
         raise Invalid("unknown_option") from refused
     if shown.org_predikat is None:
         raise Invalid(
@@ -266,27 +258,21 @@ async def _describe_publish(ctx: FormContext) -> Mapping[str, Any]:
             found["distribution"] = await _distribution(ctx, cycle_id, unit_id)
         else:
             found["units"] = await _publishable(ctx)
-    except ResultRefused as refused:
+    except Refused as refused:
         found["refusal"] = refused.code
     return found
 
 
 async def _publish_guard(ctx: FormContext) -> Reply | None:
-    try:
-        await _publishable(ctx)
-    except ResultRefused as refused:
-        return Reply("results/refused", {"code": refused.code})
+    await _publishable(ctx)  # a refusal is the engine's to say
     return None
 
 
 async def _publish_complete(ctx: FormContext) -> Reply:
     cycle_id, unit_id = _pair(ctx.answers["unit"])
-    try:
-        published = await ctx.telegram.deps.results.publish(
-            ctx.actor, cycle_id=cycle_id, unit_id=unit_id, reason=ctx.answers.get("reason")
-        )
-    except ResultRefused as refused:
-        return Reply("results/refused", {"code": refused.code})
+    published = await ctx.telegram.deps.results.publish(
+        ctx.actor, cycle_id=cycle_id, unit_id=unit_id, reason=ctx.answers.get("reason")
+    )
     return Reply("assessment/published", {"published": published})
 
 

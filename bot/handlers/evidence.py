@@ -42,7 +42,6 @@ from bot.messages import utf16_len
 from bot.services.evidence.types import (
     AttachedFile,
     DigestPerson,
-    EvidenceRefusedError,
     ReviewItem,
     ReviewStatus,
     TargetChoice,
@@ -51,6 +50,7 @@ from bot.services.evidence.types import (
     form_view,
     realisation_limits,
 )
+from bot.services.refusals import Refused
 
 EVIDENCE_FORM, FIX_FORM = "evidence", "evidence_fix"
 VERIFY, FIX, FILES, READ = "ev_verify", "ev_fix", "ev_files", "ev_read"
@@ -128,7 +128,7 @@ async def _check_realisation(ctx: FormContext, value: Any) -> None:
     service = ctx.telegram.deps.evidence
     try:
         service.check_realisation(Decimal(value))
-    except EvidenceRefusedError as refusal:
+    except Refused as refusal:
         raise Invalid(refusal.code, **refusal.params) from refusal
     if form_view(await _open_targets(ctx), int(ctx.answers["target"])) is None:
         raise Invalid("target_unavailable")
@@ -175,14 +175,14 @@ async def _complete(ctx: FormContext) -> Reply:
             link=_link_of(ctx.answers),
             uploads=uploads,
         )
-    except EvidenceRefusedError as refusal:
+    except Refused as refusal:
         if refusal.code == "file_content":
             return await _drop_content(ctx, refusal)
         raise Invalid(refusal.code, **refusal.params) from refusal
     return Reply("evidence/receipt", {"receipt": receipt})
 
 
-async def _drop_content(ctx: FormContext, refusal: EvidenceRefusedError) -> Reply:
+async def _drop_content(ctx: FormContext, refusal: Refused) -> Reply:
     """A file whose bytes are not an accepted kind, or not the kind its name says."""
     params = refusal.params
     attached = next(f for f in _files_of(ctx.answers) if f.file_id == params["file_id"])

@@ -4,7 +4,8 @@
 the form when that is all there is to do), open a case they decide, answer a question put to
 them. The decider, the person asked and the decider again are reached through the outbox; those
 messages carry the same buttons (Ask, Keep, Change, Answer, Open), and /keberatan lists them too.
-Every button only names an id: the forms' start guards ask the service whether the presser may.
+Every button only names an id: the forms' start guards ask the service whether the presser may;
+a refusal the service raises is told by the form engine or :mod:`bot.handlers.refusals`.
 """
 
 from __future__ import annotations
@@ -35,12 +36,12 @@ from bot.services.objections import (
     Overview,
     Party,
     QuestionView,
-    Refused,
     ResultLine,
     TaskLine,
     case_buttons,
     preview,
 )
+from bot.services.refusals import Refused
 from scoring import Rating
 
 FILE_FORM, ASK_FORM, REPLY_FORM = "objection", "objection_ask", "objection_reply"
@@ -54,17 +55,12 @@ KEEP_FORM, CHANGE_FORM = "objection_keep", "objection_change"
 FILE, CASE, REPLY = ObjectionButton.FILE, ObjectionButton.CASE, ObjectionButton.REPLY
 ASK_RATER, ASK_EMPLOYEE = ObjectionButton.ASK_RATER, ObjectionButton.ASK_EMPLOYEE
 KEEP, CHANGE = ObjectionButton.KEEP, ObjectionButton.CHANGE
-REFUSED = "objection/refused"
 Entry = tuple[str, TaskLine | ResultLine]  # ("question" | "case" | "result", the line)
 CasePart = tuple[tuple[str, NoteLine | str | None], ...] | None  # a hearing page; None: the card
 
 
 def _service(ctx: FormContext) -> ObjectionService:
     return ctx.telegram.deps.objections
-
-
-def _refusal(refused: Refused) -> Reply:
-    return Reply(REFUSED, {"refused": refused})
 
 
 def _int(ctx: FormContext, key: str) -> int:
@@ -162,16 +158,9 @@ async def _show_case(
     if query is None or user is None or chat is None:
         return
     deps, language = context.deps, await context.language_of(update)
+    view = await deps.objections.case(await context.actor_of(update), objection_id)
     if turn is None:
         await query.answer()
-    view = await deps.objections.case(await context.actor_of(update), objection_id)
-    if isinstance(view, Refused):
-        if turn is not None:
-            await query.answer()
-        await context.bot.send_message(
-            chat.id, deps.renderer.render(language, REFUSED, refused=view)
-        )
-        return
     shown = paging.page(_case_parts(view), turn, 1)
     text = deps.renderer.render(
         language, "objection/case", view=view, page=shown, clip=CLIP, recent=_recent(view)
@@ -232,7 +221,7 @@ def _opens(form: str, key: str, **extra: str) -> ActionHandler:
 # --- filing -------------------------------------------------------------------------------
 
 
-async def _filing(ctx: FormContext) -> FilingView | Refused:
+async def _filing(ctx: FormContext) -> FilingView:
     """The result to object to, read once per update (the guard and the prompt)."""
     result_id, service = _int(ctx, "result_id"), _service(ctx)
     return await ctx.once(
@@ -241,28 +230,26 @@ async def _filing(ctx: FormContext) -> FilingView | Refused:
 
 
 async def _filing_guard(ctx: FormContext) -> Reply | None:
-    found = await _filing(ctx)
-    return _refusal(found) if isinstance(found, Refused) else None
+    await _filing(ctx)  # a refusal is the form engine's to tell
+    return None
 
 
 async def _filing_describe(ctx: FormContext) -> Mapping[str, Any]:
-    found = await _filing(ctx)
-    return {"filing": None if isinstance(found, Refused) else found}
+    try:
+        return {"filing": await _filing(ctx)}
+    except Refused:  # refused since the form opened: the prompt shows without the result
+        return {"filing": None}
 
 
 async def _file(ctx: FormContext) -> Reply:
     filed = await _service(ctx).file(ctx.actor, _int(ctx, "result_id"), ctx.answers["reasons"])
-    return (
-        _refusal(filed)
-        if isinstance(filed, Refused)
-        else Reply("objection/filed", {"filed": filed})
-    )
+    return Reply("objection/filed", {"filed": filed})
 
 
 # --- hearing ------------------------------------------------------------------------------
 
 
-async def _asking(ctx: FormContext) -> QuestionView | Refused:
+async def _asking(ctx: FormContext) -> QuestionView:
     """The case and whom the question goes to, read once per update (guard and prompt)."""
     objection_id, party, service = _int(ctx, "objection_id"), _party(ctx), _service(ctx)
     return await ctx.once(
@@ -272,13 +259,15 @@ async def _asking(ctx: FormContext) -> QuestionView | Refused:
 
 
 async def _ask_guard(ctx: FormContext) -> Reply | None:
-    found = await _asking(ctx)
-    return _refusal(found) if isinstance(found, Refused) else None
+    await _asking(ctx)
+    return None
 
 
 async def _ask_describe(ctx: FormContext) -> Mapping[str, Any]:
-    found = await _asking(ctx)
-    return {"asking": None if isinstance(found, Refused) else found}
+    try:
+        return {"asking": await _asking(ctx)}
+    except Refused:
+        return {"asking": None}
 
 
 async def _ask(ctx: FormContext) -> Reply:
@@ -286,8 +275,6 @@ async def _ask(ctx: FormContext) -> Reply:
     sent = await _service(ctx).ask(
         ctx.actor, _int(ctx, "objection_id"), party, ctx.answers["question"]
     )
-    if isinstance(sent, Refused):
-        return _refusal(sent)
     return Reply("objection/asked", {"sent": sent, "party": party.value})
 
 
@@ -295,7 +282,7 @@ def _party(ctx: FormContext) -> Party:
     return Party(ctx.answers["party"])
 
 
-async def _question(ctx: FormContext) -> QuestionView | Refused:
+async def _question(ctx: FormContext) -> QuestionView:
     """The question to answer, read once per update (the guard and the prompt)."""
     note_id, service = _int(ctx, "note_id"), _service(ctx)
     return await ctx.once(
@@ -304,26 +291,26 @@ async def _question(ctx: FormContext) -> QuestionView | Refused:
 
 
 async def _reply_guard(ctx: FormContext) -> Reply | None:
-    found = await _question(ctx)
-    return _refusal(found) if isinstance(found, Refused) else None
+    await _question(ctx)
+    return None
 
 
 async def _reply_describe(ctx: FormContext) -> Mapping[str, Any]:
-    found = await _question(ctx)
-    return {"question": None if isinstance(found, Refused) else found}
+    try:
+        return {"question": await _question(ctx)}
+    except Refused:
+        return {"question": None}
 
 
 async def _reply(ctx: FormContext) -> Reply:
     sent = await _service(ctx).answer(ctx.actor, _int(ctx, "note_id"), ctx.answers["answer"])
-    return (
-        _refusal(sent) if isinstance(sent, Refused) else Reply("objection/replied", {"sent": sent})
-    )
+    return Reply("objection/replied", {"sent": sent})
 
 
 # --- deciding -----------------------------------------------------------------------------
 
 
-async def _deciding(ctx: FormContext) -> CaseView | Refused:
+async def _deciding(ctx: FormContext) -> CaseView:
     """The case to decide, read once per update (the guard and the prompt)."""
     objection_id, service = _int(ctx, "objection_id"), _service(ctx)
     return await ctx.once(
@@ -333,15 +320,18 @@ async def _deciding(ctx: FormContext) -> CaseView | Refused:
 
 
 async def _decide_guard(ctx: FormContext) -> Reply | None:
-    found = await _deciding(ctx)
-    return _refusal(found) if isinstance(found, Refused) else None
+    await _deciding(ctx)
+    return None
 
 
 async def _decide_describe(ctx: FormContext) -> Mapping[str, Any]:
-    found = await _deciding(ctx)
+    try:
+        found: CaseView | None = await _deciding(ctx)
+    except Refused:
+        found = None
     hasil, perilaku = ctx.answers.get("hasil"), ctx.answers.get("perilaku")
     chosen = preview(Rating(hasil), Rating(perilaku)) if hasil and perilaku else None
-    return {"case": None if isinstance(found, Refused) else found, "preview": chosen}
+    return {"case": found, "preview": chosen}
 
 
 _RATINGS = tuple(
@@ -406,9 +396,7 @@ async def _change(ctx: FormContext) -> Reply:
     return _decided(decided)
 
 
-def _decided(decided: Decided | Refused) -> Reply:
-    if isinstance(decided, Refused):
-        return _refusal(decided)
+def _decided(decided: Decided) -> Reply:
     return Reply("objection/decided", {"decided": decided})
 
 

@@ -1,7 +1,8 @@
 """Results: /hasil for employees (the newest in full, and history) and superiors (their team).
 
 A button opens one result (``ItemAction("result", id)``); the service checks that the presser
-may read it, so a forged button for a colleague's result shows nothing and is audited. Earlier
+may read it, so a forged button for a colleague's result shows nothing and is audited (the
+service's refusal reaches the person through :mod:`bot.handlers.refusals`). Earlier
 results and the team's page, :data:`PAGE_SIZE` a page, with ◀️ / ▶️.
 """
 
@@ -18,7 +19,8 @@ from bot.handlers.forms import ActionHandler
 from bot.handlers.menu_types import Command
 from bot.handlers.paging import PageHandler
 from bot.messages import Page
-from bot.services.results import Overview, ResultLine, ResultRefused
+from bot.services.refusals import NotLinked
+from bot.services.results import Overview, ResultLine
 
 OPEN = "result"
 LIST = "results"  # the /hasil list's page buttons
@@ -58,14 +60,8 @@ async def hasil(update: Update, context: Context) -> None:
     message, user = update.effective_message, update.effective_user
     if message is None or user is None:
         return
-    language = await context.language_of(update)
-    renderer = context.deps.renderer
-    try:
-        overview = await context.deps.results.overview(await context.actor_of(update))
-    except ResultRefused as refused:
-        await message.reply_text(renderer.render(language, "results/refused", code=refused.code))
-        return
-    await _show(update, context, language, overview, None)
+    overview = await context.deps.results.overview(await context.actor_of(update))
+    await _show(update, context, await context.language_of(update), overview, None)
 
 
 async def results_page(update: Update, context: Context, turn: PageTurn) -> None:
@@ -76,7 +72,7 @@ async def results_page(update: Update, context: Context, turn: PageTurn) -> None
     language = await context.language_of(update)
     try:
         overview = await context.deps.results.overview(await context.actor_of(update))
-    except ResultRefused:
+    except NotLinked:  # a page button outlived the link: the page turn's own answer
         await paging.refuse_turn(update, context)
         return
     await _show(update, context, language, overview, turn)
@@ -100,15 +96,10 @@ async def open_result(update: Update, context: Context, data: ItemAction) -> Non
     query, user = update.callback_query, update.effective_user
     if query is None or user is None:
         return
+    detail = await context.deps.results.detail(await context.actor_of(update), data.item_id)
     await query.answer()
     language = await context.language_of(update)
-    renderer = context.deps.renderer
-    try:
-        detail = await context.deps.results.detail(await context.actor_of(update), data.item_id)
-    except ResultRefused as refused:
-        text = renderer.render(language, "results/refused", code=refused.code)
-    else:
-        text = renderer.render(language, "results/detail", detail=detail)
+    text = context.deps.renderer.render(language, "results/detail", detail=detail)
     await context.bot.send_message(user.id, text)
 
 

@@ -272,13 +272,13 @@ async def test_a_forged_button_changes_nothing(
 
 async def test_a_peer_cannot_open_another_persons_dossier(db: Database, app: KinerjaApp) -> None:
     """The service refuses the dossier to anybody but the direct superior, and audits it."""
-    from bot.services.assessments import AssessmentRefused
+    from bot.services.refusals import Refused
 
     office = await fa.office(db, staff=2)
     deps = app.bot_data["deps"]
     sari = office.staff[0]
     peer = await deps.accounts.actor(fa.STAFF_TG + 1)
-    with pytest.raises(AssessmentRefused, match=r"^not_your_subordinate$"):
+    with pytest.raises(Refused, match=r"^not_your_subordinate$"):
         await deps.assessments.dossier(peer, cycle_id=office.cycle.id, employee_id=sari.id)
     [event] = await audit(db, "assessment.refused")
     assert event.subject_id == str(sari.id)
@@ -315,15 +315,16 @@ async def test_additional_targets_count_and_range_targets_are_measured(
 
 async def test_the_service_keeps_the_reasons_rules(db: Database, app: KinerjaApp) -> None:
     """Behaviour below without a reason, or a published result: refused, nothing stored."""
-    from bot.services.assessments import AssessmentRefused, Ratings
+    from bot.services.assessments import Ratings
     from bot.services.audit import Actor
+    from bot.services.refusals import Refused
 
     office = await fa.office(db, staff=1)
     sari = office.staff[0]
     deps = app.bot_data["deps"]
     head = await deps.accounts.actor(fa.HEAD_TG)
     no_reason = Ratings(hasil=Rating.BELOW, perilaku=Rating.BELOW, hasil_reason=REASON)
-    with pytest.raises(AssessmentRefused, match=r"^perilaku_reason_missing$"):
+    with pytest.raises(Refused, match=r"^perilaku_reason_missing$"):
         await deps.assessments.record(
             head, cycle_id=office.cycle.id, employee_id=sari.id, ratings=no_reason
         )
@@ -333,7 +334,7 @@ async def test_the_service_keeps_the_reasons_rules(db: Database, app: KinerjaApp
         Actor.cli(), cycle_id=office.cycle.id, unit_id=office.head.unit_id, reason=REASON
     )
     late = Ratings(hasil=Rating.ABOVE, perilaku=Rating.MEETS, hasil_reason=REASON)
-    with pytest.raises(AssessmentRefused, match=r"^published$"):
+    with pytest.raises(Refused, match=r"^published$"):
         await deps.assessments.record(
             head, cycle_id=office.cycle.id, employee_id=sari.id, ratings=late
         )
@@ -372,11 +373,11 @@ async def test_the_assessment_waits_until_the_feedback_has_closed(
         in (waiting["text"])
     )
     assert "Sari" not in " ".join(labels(waiting))
-    from bot.services.assessments import AssessmentRefused
+    from bot.services.refusals import Refused
 
     deps = app.bot_data["deps"]
     head_actor = await deps.accounts.actor(fa.HEAD_TG)
-    with pytest.raises(AssessmentRefused, match=r"^not_open$"):
+    with pytest.raises(Refused, match=r"^not_open$"):
         await deps.assessments.dossier(head_actor, cycle_id=cycle.id, employee_id=sari.id)
     clock.advance(days=3)  # Saturday 17 January: feedback closed, the assessment open
     opened = await person.say("/penilaian")

@@ -9,7 +9,7 @@ from bot.app import KinerjaApp
 from bot.db.models import Cycle, Outbox, Result, UnitResult
 from bot.db.session import Database
 from bot.services.audit import Actor
-from bot.services.results import ResultRefused
+from bot.services.refusals import Refused
 from scoring import OrgPredikat, Rating
 from tests.assessment.steps import audit
 from tests.conftest import FakeClock
@@ -151,7 +151,7 @@ async def test_the_service_refuses_forged_units_and_missing_reasons(
         (Actor.cli(), None, "reason_required"),
         (Actor.cli(), "   ", "reason_required"),
     ]:
-        with pytest.raises(ResultRefused, match=f"^{code}$"):
+        with pytest.raises(Refused, match=f"^{code}$"):
             await results.publish(
                 actor, cycle_id=office.cycle.id, unit_id=office.head.unit_id, reason=reason
             )
@@ -177,7 +177,7 @@ async def test_publishing_twice_publishes_only_the_new_assessments(
     await fa.assessment(db, office.cycle, late, office.head)
     second = await results.publish(Actor.cli(), cycle_id=office.cycle.id, unit_id=unit_id)
     assert (second.published, second.notified) == (1, 0)  # Yanti has not linked Telegram
-    with pytest.raises(ResultRefused, match=r"^nothing_to_publish$"):
+    with pytest.raises(Refused, match=r"^nothing_to_publish$"):
         await results.publish(Actor.cli(), cycle_id=office.cycle.id, unit_id=unit_id)
     assert len(await _results(db)) == 3
 
@@ -206,7 +206,7 @@ async def test_results_cannot_go_out_before_the_assessment_phase(
     office = await _assessed(db, MEETS)
     await fa.unit_predikat(db, office.cycle, office.head.unit_id)
     clock.now = clock.now.replace(year=2025, month=11)
-    with pytest.raises(ResultRefused, match=r"^not_started$"):
+    with pytest.raises(Refused, match=r"^not_started$"):
         await app.bot_data["deps"].results.publish(
             Actor.cli(), cycle_id=office.cycle.id, unit_id=office.head.unit_id, reason=REASON
         )
@@ -238,11 +238,11 @@ async def test_unit_predikat_is_for_bkpsdm_only(app: KinerjaApp, db: Database) -
     """A head may publish the unit but not set its organisational predikat."""
     office = await _assessed(db, MEETS)
     head = Actor(telegram_user_id=fa.HEAD_TG, employee_id=office.head.id)
-    with pytest.raises(ResultRefused, match=r"^not_allowed$"):
+    with pytest.raises(Refused, match=r"^not_allowed$"):
         await app.bot_data["deps"].results.set_unit_predikat(
             head, cycle_id=office.cycle.id, unit_key="dinas kesehatan", predikat=OrgPredikat.BAIK
         )
-    with pytest.raises(ResultRefused, match=r"^no_unit_predikat$"):
+    with pytest.raises(Refused, match=r"^no_unit_predikat$"):
         await app.bot_data["deps"].results.publish(
             head, cycle_id=office.cycle.id, unit_id=office.head.unit_id, reason="alasan panjang"
         )
@@ -268,10 +268,10 @@ async def test_only_the_opd_head_publishes_its_sections(app: KinerjaApp, db: Dat
     chief_actor = Actor(telegram_user_id=8500, employee_id=chief.id)
     head_units = [u.unit_name for u in await results.publishable(head_actor)]
     assert sorted(head_units) == ["Bidang P2P", "Dinas Kesehatan"]
-    with pytest.raises(ResultRefused, match=r"^nothing_to_publish$"):
+    with pytest.raises(Refused, match=r"^nothing_to_publish$"):
         await results.publishable(chief_actor)
     for unit_id in (section.id, office.head.unit_id):
-        with pytest.raises(ResultRefused, match=r"^not_allowed$"):
+        with pytest.raises(Refused, match=r"^not_allowed$"):
             await results.publish(chief_actor, cycle_id=office.cycle.id, unit_id=unit_id)
     done = await results.publish(
         head_actor, cycle_id=office.cycle.id, unit_id=section.id, reason=REASON
@@ -295,7 +295,7 @@ async def test_a_missing_or_foreign_superior_gives_no_right_to_publish(
     for tg, person in ((8600, alone), (8601, foreign)):
         reply = await Chat(app, recorder, tg).say("/terbitkan")
         assert "Tidak ada hasil yang menunggu diterbitkan oleh Anda" in reply["text"]
-        with pytest.raises(ResultRefused, match=r"^not_allowed$"):
+        with pytest.raises(Refused, match=r"^not_allowed$"):
             await results.publish(
                 Actor(telegram_user_id=tg, employee_id=person.id),
                 cycle_id=office.cycle.id,

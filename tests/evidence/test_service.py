@@ -14,9 +14,10 @@ from bot.db.session import Database
 from bot.domain import EvidenceStatus, FileKind, TargetKind, TargetStatus
 from bot.services.audit import Actor
 from bot.services.env import ServiceEnv
-from bot.services.evidence import EvidenceRefusedError, EvidenceService, Upload
+from bot.services.evidence import EvidenceService, Upload
 from bot.services.evidence.review import ITEMS_PER_PERSON
 from bot.services.evidence.types import capaian_of, checked_realisation, realisation_limits
+from bot.services.refusals import Refused
 from scoring import Direction
 from tests.conftest import FakeClock
 from tests.support import factories_evidence as ev
@@ -99,7 +100,7 @@ async def test_submit_for_someone_elses_target_is_refused_and_audited(
     foreign = await ev.target(db, team.sari, team.cycle)
     assert foreign.id is not None
     upload = Upload(FileKind.DOCUMENT, "doc-1", "application/pdf", "x.pdf", ev.pdf())
-    with pytest.raises(EvidenceRefusedError) as refused:
+    with pytest.raises(Refused) as refused:
         await service.submit(
             actor=Actor(BUDI_TG, team.budi.id),
             target_id=foreign.id,
@@ -152,7 +153,7 @@ def test_realisation_is_kept_as_typed_without_exponent(typed: str, stored: str) 
 
 def test_realisation_with_five_decimals_is_refused() -> None:
     """More than four decimals measures nothing real: refused with the limit."""
-    with pytest.raises(EvidenceRefusedError) as refused:
+    with pytest.raises(Refused) as refused:
         checked_realisation(Decimal("1.00001"))
     assert (refused.value.code, refused.value.params) == ("too_precise", {"places": 4})
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
 from sqlmodel import select
 
 from bot.app import KinerjaApp
@@ -12,8 +13,9 @@ from bot.db.models import Draft
 from bot.db.session import Database
 from bot.domain import ObjectionDecision, ObjectionStatus
 from bot.handlers.context import DEPS_KEY
-from bot.services.objections import ObjectionState, Party, Refusal, Refused
+from bot.services.objections import ObjectionState, Party
 from bot.services.objections.decision import claim
+from bot.services.refusals import Refused
 from scoring import Predikat, Rating
 from tests.support import factories
 from tests.support import factories_objection as f
@@ -278,14 +280,15 @@ async def test_changing_to_the_same_ratings_is_refused_by_the_service(
     """A 'change' that changes nothing is refused and audited; the case stays open."""
     await _filed(app, db)
     objection_id = await _objection_id(db)
-    outcome = await app.bot_data[DEPS_KEY].objections.change(
-        await app.bot_data[DEPS_KEY].accounts.actor(f.DECIDER_TG),
-        objection_id,
-        hasil=Rating.MEETS,
-        perilaku=Rating.BELOW,
-        reason=CHANGE_REASON,
-    )
-    assert outcome == Refused(Refusal.UNCHANGED)
+    with pytest.raises(Refused) as outcome:
+        await app.bot_data[DEPS_KEY].objections.change(
+            await app.bot_data[DEPS_KEY].accounts.actor(f.DECIDER_TG),
+            objection_id,
+            hasil=Rating.MEETS,
+            perilaku=Rating.BELOW,
+            reason=CHANGE_REASON,
+        )
+    assert (outcome.value.journey, outcome.value.code) == ("objection", "unchanged")
     [objection] = await f.objections(db)
     assert objection.status is ObjectionStatus.OPEN
     [refused] = await f.audit(db, "objection.refused")

@@ -11,12 +11,12 @@ from bot.config import Settings
 from bot.db.session import Database
 from bot.domain import TargetStatus
 from bot.services.env import ServiceEnv
+from bot.services.refusals import Refused
 from bot.services.targets import (
     Outcome,
     Refusal,
     ReportOutcome,
     TargetAudit,
-    TargetRefusedError,
     TargetService,
 )
 from scoring import Direction
@@ -55,9 +55,9 @@ async def test_anyone_else_is_refused_and_audited(
 ) -> None:
     """A peer, another unit's head or their staff cannot list Sari's targets; it is audited."""
     await target(db, employee=org.sari, cycle=org.cycle)
-    with pytest.raises(TargetRefusedError) as refused:
+    with pytest.raises(Refused) as refused:
         await service.list_for(await act(db, asker), employee_id=org.sari.id)
-    assert refused.value.code is Refusal.NOT_ALLOWED
+    assert refused.value.code == Refusal.NOT_ALLOWED
     [row] = await audits(db, TargetAudit.REFUSED)
     assert (row.actor_telegram_id, row.subject_id, row.detail) == (
         asker,
@@ -70,9 +70,9 @@ async def test_unlinked_person_lists_nothing(
     service: TargetService, org: Org, db: Database
 ) -> None:
     """A Telegram account linked to nobody is refused as not linked."""
-    with pytest.raises(TargetRefusedError) as refused:
+    with pytest.raises(Refused) as refused:
         await service.list_for(await act(db, TAMU))
-    assert refused.value.code is Refusal.NOT_LINKED
+    assert refused.value.code == Refusal.NOT_LINKED
 
 
 async def test_approved_targets_are_the_ones_that_take_evidence(
@@ -149,9 +149,9 @@ async def test_proposing_outside_the_targets_phase_is_refused(
     clock.advance(days=days)
     gate = await service.gate(await act(db, SARI))
     assert gate.refusal is code
-    with pytest.raises(TargetRefusedError) as refused:
+    with pytest.raises(Refused) as refused:
         await service.propose(await act(db, SARI), proposal())
-    assert refused.value.code is code
+    assert refused.value.code == code
     assert await targets(db) == []
 
 
@@ -172,9 +172,9 @@ async def test_same_indicator_cannot_be_proposed_twice(
     await service.propose(await act(db, SARI), proposal())
     copy = proposal(indicator="  jumlah LAPORAN   yang diselesaikan ")
     assert await service.is_duplicate(await act(db, SARI), rhk=copy.rhk, indicator=copy.indicator)
-    with pytest.raises(TargetRefusedError) as refused:
+    with pytest.raises(Refused) as refused:
         await service.propose(await act(db, SARI), copy)
-    assert refused.value.code is Refusal.EXISTS
+    assert refused.value.code == Refusal.EXISTS
     assert len(await targets(db)) == 1
 
 
@@ -185,9 +185,9 @@ async def test_an_indicator_with_invisible_characters_is_the_same_indicator(
     await service.propose(await act(db, SARI), proposal(indicator="Jumlah laporan caf\u00e9"))
     copy = proposal(indicator="Jumlah lapo\u200bran cafe\u0301")
     assert await service.is_duplicate(await act(db, SARI), rhk=copy.rhk, indicator=copy.indicator)
-    with pytest.raises(TargetRefusedError) as refused:
+    with pytest.raises(Refused) as refused:
         await service.propose(await act(db, SARI), copy)
-    assert refused.value.code is Refusal.EXISTS
+    assert refused.value.code == Refusal.EXISTS
     assert len(await targets(db)) == 1
 
 
@@ -219,9 +219,9 @@ async def test_another_persons_target_cannot_be_built_on_and_is_audited(
     """A forged base or revision id (Budi's target) is refused, audited, and stores nothing."""
     budis = await target(db, employee=org.budi, cycle=org.cycle, status=TargetStatus.RETURNED)
     for forged in (proposal(base_id=budis.id), proposal(revises_id=budis.id)):
-        with pytest.raises(TargetRefusedError) as refused:
+        with pytest.raises(Refused) as refused:
             await service.propose(await act(db, SARI), forged)
-        assert refused.value.code is Refusal.NOT_ALLOWED
+        assert refused.value.code == Refusal.NOT_ALLOWED
     assert [t.id for t in await targets(db)] == [budis.id]
     reasons = [row.detail["reason"] for row in await audits(db, TargetAudit.REFUSED)]
     assert reasons == ["not_owner", "not_owner"]
@@ -263,9 +263,9 @@ async def test_supported_rhk_must_be_the_superiors_approved_one(
     budis = await target(db, employee=org.budi, cycle=org.cycle, rhk="RHK Budi")
     gate = await service.gate(await act(db, SARI))
     assert [(o.target_id, o.rhk) for o in gate.superior_rhks] == [(his.id, "Meningkatnya layanan")]
-    with pytest.raises(TargetRefusedError) as refused:
+    with pytest.raises(Refused) as refused:
         await service.propose(await act(db, SARI), proposal(rhk_superior_id=budis.id))
-    assert refused.value.code is Refusal.INVALID
+    assert refused.value.code == Refusal.INVALID
     proposed = await service.propose(await act(db, SARI), proposal(rhk_superior_id=his.id))
     assert proposed.target.rhk_superior == "Meningkatnya layanan"
 
@@ -285,9 +285,9 @@ async def test_figures_the_form_would_refuse_are_refused_here_too(
     service: TargetService, org: Org, db: Database, changes: dict[str, object]
 ) -> None:
     """Zero, missing, reversed or mixed figures and empty or long texts store nothing."""
-    with pytest.raises(TargetRefusedError) as refused:
+    with pytest.raises(Refused) as refused:
         await service.propose(await act(db, SARI), proposal(**changes))
-    assert refused.value.code is Refusal.INVALID
+    assert refused.value.code == Refusal.INVALID
     assert await targets(db) == []
 
 

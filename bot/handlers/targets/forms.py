@@ -39,7 +39,6 @@ from bot.services.targets import (
     Proposal,
     Refusal,
     TargetAction,
-    TargetRefusedError,
     TargetService,
 )
 from bot.services.targets.checks import MAX_AMOUNT, MAX_TEXT, MAX_UNIT, amount_problem
@@ -223,10 +222,7 @@ async def _guard(ctx: FormContext) -> Reply | None:
 
 
 async def _complete(ctx: FormContext) -> Reply:
-    try:
-        proposed = await _service(ctx).propose(ctx.actor, _proposal(ctx.answers))
-    except TargetRefusedError as refused:
-        return Reply("targets/refused", {"code": refused.code.value, "cycle": None})
+    proposed = await _service(ctx).propose(ctx.actor, _proposal(ctx.answers))  # or refused
     more = ItemAction(TargetAction.MORE, proposed.target.id).encode()
     context = {
         "target": proposed.target.card(),

@@ -16,7 +16,6 @@ from bot.services.assessments.dossier import (
 from bot.services.assessments.service import (
     Assessable,
     AssessmentAction,
-    AssessmentRefused,
     AssessmentService,
     PredikatView,
     Ratings,
@@ -28,7 +27,6 @@ __all__ = [
     "MIN_GROUP",
     "Assessable",
     "AssessmentAction",
-    "AssessmentRefused",
     "AssessmentService",
     "Dossier",
     "FeedbackView",

@@ -33,6 +33,7 @@ from bot.services.assessments.dossier import (
 from bot.services.audit import Actor, record
 from bot.services.env import ServiceEnv
 from bot.services.phases import Phase, day_moment, is_open
+from bot.services.refusals import AlreadyDone, Closed, NotLinked, Refused
 from scoring import Rating, Suggestion, explain_predikat
 from scoring.explain import Explanation
 
@@ -44,17 +45,8 @@ class AssessmentAction(StrEnum):
     REFUSED = "assessment.refused"
 
 
-class AssessmentRefused(Exception):
-    """The person may not do this now; ``code`` picks the explanation (assessment/refused).
-
-    ``feedback_open`` also names the ``cycle`` whose feedback is still open ``until`` a day.
-    """
-
-    def __init__(
-        self, code: str, *, cycle: str | None = None, until: datetime | None = None
-    ) -> None:
-        super().__init__(code)
-        self.code, self.cycle, self.until = code, cycle, until
+JOURNEY = "assessment"  # refusals are explained by assessment/refused; ``feedback_open`` also
+# names the ``cycle`` whose feedback is still open ``until`` a day
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,16 +161,16 @@ class AssessmentService:
             waiting = None if cycles else await self._feedback_closing(session)
             people = await self._assessable(session, cycles, team)
         if rater is None:
-            raise AssessmentRefused("not_linked")
+            raise NotLinked(JOURNEY)
         if not team:
-            raise AssessmentRefused("no_subordinates")
+            raise Refused(JOURNEY, "no_subordinates")
         if waiting is not None:
             until = day_moment(waiting.feedback_due)
-            raise AssessmentRefused("feedback_open", cycle=waiting.name, until=until)
+            raise Closed(JOURNEY, "feedback_open", cycle=waiting.name, until=until)
         if not cycles:
-            raise AssessmentRefused("not_open")
+            raise Closed(JOURNEY, "not_open")
         if not people:
-            raise AssessmentRefused("all_published")
+            raise AlreadyDone(JOURNEY, "all_published")
         return people
 
     async def dossier(self, actor: Actor, *, cycle_id: int, employee_id: int) -> Dossier:
@@ -340,4 +332,4 @@ class AssessmentService:
                 subject_id=employee_id,
                 detail={"code": code, "cycle_id": cycle_id},
             )
-        raise AssessmentRefused(code)
+        raise Refused.of(JOURNEY, code)

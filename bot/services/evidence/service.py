@@ -24,7 +24,6 @@ from bot.services.evidence.types import (
     AttachedFile,
     Digest,
     EvidenceAudit,
-    EvidenceRefusedError,
     Receipt,
     TargetChoice,
     TargetView,
@@ -32,6 +31,7 @@ from bot.services.evidence.types import (
     Upload,
     attached_file,
     checked_realisation,
+    refused,
     stored_id,
     target_view,
 )
@@ -138,7 +138,7 @@ class EvidenceService:
                     stored_id(evidence.id), current, value, tuple(files), link, note, summary
                 )
         if receipt is None:
-            raise EvidenceRefusedError("target_unavailable")
+            raise refused("target_unavailable")
         return receipt
 
     async def _attach(
@@ -221,16 +221,16 @@ def _checked_type(upload: Upload) -> FileType:
     """The kind the upload's bytes are, or the refusal that names the file and the problem."""
     try:
         return verify(upload.data, upload.name)
-    except FileTypeError as refused:
-        raise EvidenceRefusedError(
+    except FileTypeError as wrong:
+        raise refused(
             "file_content",
             file_id=upload.telegram_file_id,
             name=upload.name or "",
-            problem=refused.code,
-            found=refused.found or "",
-            extension=refused.extension or "",
+            problem=wrong.code,
+            found=wrong.found or "",
+            extension=wrong.extension or "",
             kinds=ACCEPTED_LABELS,
-        ) from refused
+        ) from wrong
 
 
 def _usable(target: Target, me: int, cycles: dict[int, Cycle]) -> bool:

@@ -26,6 +26,7 @@ from typing import Protocol
 from bot.db.models import Cycle, Evidence, EvidenceFile, Target
 from bot.domain import EvidenceStatus, FileKind, TargetKind
 from bot.services import filetypes
+from bot.services.refusals import Refused
 from scoring import Direction, explain_capaian, explain_capaian_range, round_half_up
 
 PERCENT_UNITS = frozenset({"%", "persen", "persentase", "percent"})
@@ -68,13 +69,15 @@ class ReviewStatus(StrEnum):
     ALREADY = "already"  # reviewed before (a replayed press): changes nothing
 
 
-class EvidenceRefusedError(Exception):
-    """A submission the service will not store; ``code`` names the explanation."""
+JOURNEY = "evidence"
 
-    def __init__(self, code: str, **params: object) -> None:
-        super().__init__(code)
-        self.code = code
-        self.params = params
+
+def refused(code: str, **params: object) -> Refused:
+    """A submission the service will not store; ``code`` names the explanation.
+
+    The evidence form asks again with it (a form problem), so it never reaches the one place.
+    """
+    return Refused.of(JOURNEY, code, **params)
 
 
 @dataclass(frozen=True, slots=True)
@@ -265,7 +268,7 @@ def realisation_limits(unit: str) -> tuple[Decimal, Decimal]:
 def checked_realisation(value: Decimal) -> Decimal:
     """The realisation without exponent or negative zero; too many decimals are refused."""
     if value != value.quantize(Decimal(1).scaleb(-MAX_PLACES), rounding=ROUND_DOWN):
-        raise EvidenceRefusedError("too_precise", places=MAX_PLACES)
+        raise refused("too_precise", places=MAX_PLACES)
     return Decimal(format(value + 0, "f"))
 
 

@@ -42,10 +42,10 @@ from bot.services.objections.views import (
     Preview,
     QuestionView,
     Refusal,
-    Refused,
     ResultLine,
     Sent,
     TaskLine,
+    refused,
 )
 
 __all__ = [
@@ -64,11 +64,11 @@ __all__ = [
     "Preview",
     "QuestionView",
     "Refusal",
-    "Refused",
     "ResultLine",
     "Sent",
     "TaskLine",
     "case_buttons",
     "preview",
+    "refused",
     "window_closes",
 ]

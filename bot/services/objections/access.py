@@ -1,4 +1,8 @@
-"""Who may do what with an objection; every refusal is audited before it is returned."""
+"""Who may do what with an objection; every refusal is audited before it is returned.
+
+The refusal is returned, not raised: it is recorded in the session, which commits only when
+its block ends normally; the service raises it after that.
+"""
 
 from __future__ import annotations
 
@@ -24,7 +28,8 @@ from bot.services.objections.rows import (
     required,
     state_of,
 )
-from bot.services.objections.views import ObjectionAction, Party, Refusal, Refused
+from bot.services.objections.views import ObjectionAction, Party, Refusal, refused
+from bot.services.refusals import Refused
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,7 +54,7 @@ class Refuser:
             subject_id=self.subject_id,
             detail={"code": code.value, "attempt": self.attempt},
         )
-        return Refused(code, **params)
+        return refused(code, **params)
 
 
 @dataclass(frozen=True, slots=True)

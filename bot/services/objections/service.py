@@ -36,9 +36,10 @@ from bot.services.objections.views import (
     Party,
     QuestionView,
     Refusal,
-    Refused,
     Sent,
+    refused,
 )
+from bot.services.refusals import Refused
 from scoring import Rating
 
 
@@ -80,147 +81,169 @@ class ObjectionService:
                 states[objection.result_id] = state_of(objection)
         return states
 
-    async def case(self, actor: Actor, objection_id: int) -> CaseView | Refused:
+    async def case(self, actor: Actor, objection_id: int) -> CaseView:
         """The case for its decider, open or decided."""
         return await self._case_view(actor, objection_id, open_only=False)
 
-    async def may_decide(self, actor: Actor, objection_id: int) -> CaseView | Refused:
+    async def may_decide(self, actor: Actor, objection_id: int) -> CaseView:
         """The case, when this person may still decide it."""
         return await self._case_view(actor, objection_id, open_only=True)
 
     # --- filing ----------------------------------------------------------------------------
 
-    async def filing(self, actor: Actor, result_id: int) -> FilingView | Refused:
+    async def filing(self, actor: Actor, result_id: int) -> FilingView:
         """The result the person may object to now, or why they may not."""
         now, tz = self._env.clock(), self._env.settings.tz
         async with self._env.db.session() as session:
             found = await access.fileable(session, actor, result_id, now=now, tz=tz)
-            if isinstance(found, Refused):
-                return found
-            return FilingView(
-                result_id=result_id,
-                cycle=found.cycle.name,
-                hasil=found.result.hasil.value,
-                perilaku=found.result.perilaku.value,
-                predikat=found.result.predikat.value,
-                until=last_moment(found.result, found.cycle, tz),
-                decider=found.decider.name if found.decider else "",
-            )
+            if not isinstance(found, Refused):
+                return FilingView(
+                    result_id=result_id,
+                    cycle=found.cycle.name,
+                    hasil=found.result.hasil.value,
+                    perilaku=found.result.perilaku.value,
+                    predikat=found.result.predikat.value,
+                    until=last_moment(found.result, found.cycle, tz),
+                    decider=found.decider.name if found.decider else "",
+                )
+        raise found  # raised once the session above committed its audit record
 
-    async def file(self, actor: Actor, result_id: int, reasons: str) -> Filed | Refused:
+    async def file(self, actor: Actor, result_id: int, reasons: str) -> Filed:
         """File an objection with reasons; the decider (or BKPSDM) is told at once."""
         now, tz = self._env.clock(), self._env.settings.tz
         try:
             async with self._env.db.session() as session:
                 found = await access.fileable(session, actor, result_id, now=now, tz=tz)
-                if isinstance(found, Refused):
-                    return found
-                objection = Objection(
-                    result_id=result_id,
-                    employee_id=stored_id(found.me),
-                    decider_id=found.decider.id if found.decider else None,
-                    reasons=reasons.strip(),
-                    status=ObjectionStatus.OPEN,
-                    filed_at=now,
-                )
-                session.add(objection)
-                await session.flush()
-                self._audit(session, found.me, ObjectionAction.FILED, objection, result=result_id)
-                case = await load_case(session, objection)
-                admin_chat = self._env.settings.admin_chat_id
-                await notices.announce(session, case, admin_chat=admin_chat, now=now)
-                decider = found.decider.name if found.decider else ""
-                return Filed(stored_id(objection), found.cycle.name, decider)
+                if not isinstance(found, Refused):
+                    return await self._file(session, found, result_id, reasons, now)
         except IntegrityError:  # filed twice at once: the unique result_id kept the first
-            return Refused(Refusal.ALREADY_FILED, state=ObjectionState.FILED)
+            raise refused(Refusal.ALREADY_FILED, state=ObjectionState.FILED) from None
+        raise found
+
+    async def _file(
+        self,
+        session: AsyncSession,
+        found: access.Filing,
+        result_id: int,
+        reasons: str,
+        now: datetime,
+    ) -> Filed:
+        objection = Objection(
+            result_id=result_id,
+            employee_id=stored_id(found.me),
+            decider_id=found.decider.id if found.decider else None,
+            reasons=reasons.strip(),
+            status=ObjectionStatus.OPEN,
+            filed_at=now,
+        )
+        session.add(objection)
+        await session.flush()
+        self._audit(session, found.me, ObjectionAction.FILED, objection, result=result_id)
+        case = await load_case(session, objection)
+        admin_chat = self._env.settings.admin_chat_id
+        await notices.announce(session, case, admin_chat=admin_chat, now=now)
+        decider = found.decider.name if found.decider else ""
+        return Filed(stored_id(objection), found.cycle.name, decider)
 
     # --- hearing ---------------------------------------------------------------------------
 
-    async def may_ask(
-        self, actor: Actor, objection_id: int, party: Party
-    ) -> QuestionView | Refused:
+    async def may_ask(self, actor: Actor, objection_id: int, party: Party) -> QuestionView:
         """Whether the decider may put a question to ``party`` now (before it is written)."""
         now = self._env.clock()
         async with self._env.db.session() as session:
             found = await access.asking(session, actor, objection_id, party, now=now)
-            if isinstance(found, Refused):
-                return found
-            deciding, person = found
-            case = deciding.case
-            return QuestionView(
-                0, case.employee.name, case.cycle.name, deciding.me.name, person.name, party, ""
-            )
+            if not isinstance(found, Refused):
+                deciding, person = found
+                case = deciding.case
+                return QuestionView(
+                    0, case.employee.name, case.cycle.name, deciding.me.name, person.name, party, ""
+                )
+        raise found
 
-    async def ask(self, actor: Actor, objection_id: int, party: Party, text: str) -> Sent | Refused:
+    async def ask(self, actor: Actor, objection_id: int, party: Party, text: str) -> Sent:
         """Send the decider's question to the rater or the employee."""
         now = self._env.clock()
         async with self._env.db.session() as session:
             found = await access.asking(session, actor, objection_id, party, now=now)
-            if isinstance(found, Refused):
-                return found
-            (me, case), person = (found[0].me, found[0].case), found[1]
-            note = ObjectionNote(
-                objection_id=objection_id,
-                author_id=stored_id(me),
-                addressed_to=person.id,
-                text=text.strip(),
-                at=now,
-            )
-            session.add(note)
-            await session.flush()
-            detail = {"note_id": note.id, "party": party.value, "to": person.id}
-            self._audit(session, me, ObjectionAction.ASKED, case.objection, **detail)
-            context = {
-                "employee": case.employee.name,
-                "cycle": case.cycle.name,
-                "asked_by": me.name,
-                "party": party.value,
-                "question": note.text,
-            }
-            answer = notices.button("answer", ObjectionButton.REPLY, stored_id(note))
-            await notices.tell(
-                session,
-                person,
-                key=f"note:{note.id}",
-                kind="question",
-                context=context,
-                now=now,
-                buttons=((answer,),),
-            )
-            return Sent(objection_id, person.name)
+            if not isinstance(found, Refused):
+                return await self._ask(
+                    session, found, objection_id=objection_id, party=party, text=text, now=now
+                )
+        raise found
 
-    async def question(self, actor: Actor, note_id: int) -> QuestionView | Refused:
+    async def _ask(
+        self,
+        session: AsyncSession,
+        found: tuple[access.Deciding, Employee],
+        *,
+        objection_id: int,
+        party: Party,
+        text: str,
+        now: datetime,
+    ) -> Sent:
+        (me, case), person = (found[0].me, found[0].case), found[1]
+        note = ObjectionNote(
+            objection_id=objection_id,
+            author_id=stored_id(me),
+            addressed_to=person.id,
+            text=text.strip(),
+            at=now,
+        )
+        session.add(note)
+        await session.flush()
+        detail = {"note_id": note.id, "party": party.value, "to": person.id}
+        self._audit(session, me, ObjectionAction.ASKED, case.objection, **detail)
+        context = {
+            "employee": case.employee.name,
+            "cycle": case.cycle.name,
+            "asked_by": me.name,
+            "party": party.value,
+            "question": note.text,
+        }
+        answer = notices.button("answer", ObjectionButton.REPLY, stored_id(note))
+        await notices.tell(
+            session,
+            person,
+            key=f"note:{note.id}",
+            kind="question",
+            context=context,
+            now=now,
+            buttons=((answer,),),
+        )
+        return Sent(objection_id, person.name)
+
+    async def question(self, actor: Actor, note_id: int) -> QuestionView:
         """A question put to this person, while it may still be answered."""
         async with self._env.db.session() as session:
             found = await access.answering(session, actor, note_id, now=self._env.clock())
-            if isinstance(found, Refused):
-                return found
-            case = found.case
-            return QuestionView(
-                note_id,
-                case.employee.name,
-                case.cycle.name,
-                found.asker.name,
-                found.me.name,
-                _party(found),
-                found.note.text,
-            )
+            if not isinstance(found, Refused):
+                case = found.case
+                return QuestionView(
+                    note_id,
+                    case.employee.name,
+                    case.cycle.name,
+                    found.asker.name,
+                    found.me.name,
+                    _party(found),
+                    found.note.text,
+                )
+        raise found
 
-    async def answer(self, actor: Actor, note_id: int, text: str) -> Sent | Refused:
+    async def answer(self, actor: Actor, note_id: int, text: str) -> Sent:
         """Send the answer back to whoever asked; one answer per question."""
         now = self._env.clock()
         try:
             async with self._env.db.session() as session:
                 found = await access.answering(session, actor, note_id, now=now)
-                if isinstance(found, Refused):
-                    return found
-                return await self._store_answer(session, found, text, now)
+                if not isinstance(found, Refused):
+                    return await self._store_answer(session, found, text, now)
         except IntegrityError:  # answered twice at once: the unique reply_to_id kept the first
-            return Refused(Refusal.ANSWERED)
+            raise refused(Refusal.ANSWERED) from None
+        raise found
 
     # --- deciding --------------------------------------------------------------------------
 
-    async def keep(self, actor: Actor, objection_id: int, reason: str) -> Decided | Refused:
+    async def keep(self, actor: Actor, objection_id: int, reason: str) -> Decided:
         """Decide to keep the result as it is (final)."""
         return await self._decide(actor, objection_id, reason, None)
 
@@ -232,7 +255,7 @@ class ObjectionService:
         hasil: Rating,
         perilaku: Rating,
         reason: str,
-    ) -> Decided | Refused:
+    ) -> Decided:
         """Decide to change the ratings (final); the predikat follows from the matrix."""
         return await self._decide(actor, objection_id, reason, (hasil, perilaku))
 
@@ -245,9 +268,7 @@ class ObjectionService:
 
     # --- the steps -------------------------------------------------------------------------
 
-    async def _case_view(
-        self, actor: Actor, objection_id: int, *, open_only: bool
-    ) -> CaseView | Refused:
+    async def _case_view(self, actor: Actor, objection_id: int, *, open_only: bool) -> CaseView:
         attempt = "decide" if open_only else "view"
         async with self._env.db.session() as session:
             found = await access.deciding(
@@ -258,16 +279,16 @@ class ObjectionService:
                 attempt=attempt,
                 open_only=open_only,
             )
-            if isinstance(found, Refused):
-                return found
-            case = found.case
-            return CaseView(
-                card=card_of(case),
-                state=state_of(case.objection),
-                decider=case.decider.name if case.decider else "",
-                notes=tuple(await notes_of(session, case)),
-                decision_reason=case.objection.decision_reason or "",
-            )
+            if not isinstance(found, Refused):
+                case = found.case
+                return CaseView(
+                    card=card_of(case),
+                    state=state_of(case.objection),
+                    decider=case.decider.name if case.decider else "",
+                    notes=tuple(await notes_of(session, case)),
+                    decision_reason=case.objection.decision_reason or "",
+                )
+        raise found
 
     async def _store_answer(
         self, session: AsyncSession, found: Question, text: str, now: datetime
@@ -311,40 +332,59 @@ class ObjectionService:
         objection_id: int,
         reason: str,
         ratings: decision.Ratings | None,
-    ) -> Decided | Refused:
+    ) -> Decided:
         now = self._env.clock()
         async with self._env.db.session() as session:
             found = await access.deciding(session, actor, objection_id, now=now, attempt="decide")
-            if isinstance(found, Refused):
-                return found
-            me, case = found.me, found.case
-            refuse = Refuser(session, now, actor, "objection", objection_id, "decide")
-            if ratings == (case.result.hasil, case.result.perilaku):
-                return refuse(Refusal.UNCHANGED)
-            claimed = await decision.claim(
-                session, objection_id, decider=me, reason=reason, ratings=ratings, now=now
-            )
-            if not claimed:
-                return refuse(Refusal.DECIDED, cycle=case.cycle.name, state=ObjectionState.FILED)
-            before = decision.ratings_of(case.result)
-            decision.apply(
-                case.result,
-                objection_id=objection_id,
-                decider=me,
-                reason=reason,
-                ratings=ratings,
-                now=now,
-            )
-            session.add(case.result)
-            after = decision.ratings_of(case.result)
-            chosen = decision.decision_of(ratings).value
-            detail = {"decision": chosen, "reason": reason, "before": before, "after": after}
-            self._audit(session, me, ObjectionAction.DECIDED, case.objection, **detail)
-            context = {"employee": case.employee.name, "cycle": case.cycle.name, "decider": me.name}
-            await notices.tell_decision(session, case, context={**context, **detail}, now=now)
-            return Decided(
-                objection_id, case.employee.name, chosen, after["predikat"], before["predikat"]
-            )
+            if not isinstance(found, Refused):
+                outcome = await self._claimed(
+                    session, actor, found, reason=reason, ratings=ratings, now=now
+                )
+                if not isinstance(outcome, Refused):
+                    return outcome
+                found = outcome
+        raise found
+
+    async def _claimed(
+        self,
+        session: AsyncSession,
+        actor: Actor,
+        found: access.Deciding,
+        *,
+        reason: str,
+        ratings: decision.Ratings | None,
+        now: datetime,
+    ) -> Decided | Refused:
+        """Decide the case, or the refusal (audited) when it changes nothing or came second."""
+        me, case = found.me, found.case
+        objection_id = stored_id(case.objection)
+        refuse = Refuser(session, now, actor, "objection", objection_id, "decide")
+        if ratings == (case.result.hasil, case.result.perilaku):
+            return refuse(Refusal.UNCHANGED)
+        claimed = await decision.claim(
+            session, objection_id, decider=me, reason=reason, ratings=ratings, now=now
+        )
+        if not claimed:
+            return refuse(Refusal.DECIDED, cycle=case.cycle.name, state=ObjectionState.FILED)
+        before = decision.ratings_of(case.result)
+        decision.apply(
+            case.result,
+            objection_id=objection_id,
+            decider=me,
+            reason=reason,
+            ratings=ratings,
+            now=now,
+        )
+        session.add(case.result)
+        after = decision.ratings_of(case.result)
+        chosen = decision.decision_of(ratings).value
+        detail = {"decision": chosen, "reason": reason, "before": before, "after": after}
+        self._audit(session, me, ObjectionAction.DECIDED, case.objection, **detail)
+        context = {"employee": case.employee.name, "cycle": case.cycle.name, "decider": me.name}
+        await notices.tell_decision(session, case, context={**context, **detail}, now=now)
+        return Decided(
+            objection_id, case.employee.name, chosen, after["predikat"], before["predikat"]
+        )
 
     def _audit(
         self,

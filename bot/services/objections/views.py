@@ -1,10 +1,12 @@
-"""What the objection journey returns: states, refusals and frozen views (plain values only)."""
+"""What the objection journey returns: states, refusal codes and frozen views (plain values)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+
+from bot.services.refusals import Refused
 
 
 class ObjectionAction(StrEnum):
@@ -72,15 +74,19 @@ class Party(StrEnum):
     EMPLOYEE = "employee"
 
 
-@dataclass(frozen=True, slots=True)
-class Refused:
-    """A refusal and what its sentence needs."""
+JOURNEY = "objection"  # refusals are explained by objection/refused
 
-    code: Refusal
-    cycle: str = ""
-    until: datetime | None = None
-    state: ObjectionState = ObjectionState.NONE
-    name: str = ""
+
+def refused(
+    code: Refusal,
+    *,
+    cycle: str = "",
+    until: datetime | None = None,
+    state: ObjectionState = ObjectionState.NONE,
+    name: str = "",
+) -> Refused:
+    """The refusal of ``code``, with everything its sentence may need (blank when unknown)."""
+    return Refused.of(JOURNEY, code.value, cycle=cycle, until=until, state=state, name=name)
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,7 +24,7 @@ from bot.services.results.distribution import (
     UnitOption,
 )
 from bot.services.results.publication import ResultAction
-from bot.services.results.service import ResultRefused, ResultService
+from bot.services.results.service import ResultService
 
 __all__ = [
     "PUBLISHED_TEMPLATE",
@@ -39,7 +39,6 @@ __all__ = [
     "ResultCard",
     "ResultDetail",
     "ResultLine",
-    "ResultRefused",
     "ResultService",
     "UnitOption",
     "published_notification",

@@ -20,6 +20,7 @@ from bot.services.audit import Actor, acting_employee, record
 from bot.services.authority import Power, find_unit, is_admin, may, standings
 from bot.services.env import ServiceEnv
 from bot.services.phases import Phase, PhaseStatus, status_at
+from bot.services.refusals import NotFound, NotLinked, Refused
 from bot.services.results.cards import (
     ExportRow,
     Overview,
@@ -42,13 +43,7 @@ from bot.services.results.distribution import (
 from bot.services.results.publication import ResultAction, publish_unit, store_unit_predikat
 from scoring import OrgPredikat
 
-
-class ResultRefused(Exception):
-    """The person may not do this; ``code`` picks the explanation (results/refused)."""
-
-    def __init__(self, code: str) -> None:
-        super().__init__(code)
-        self.code = code
+JOURNEY = "results"  # refusals are explained by results/refused
 
 
 class ResultService:
@@ -69,7 +64,7 @@ class ResultService:
                 team = await _lines(session, col(Result.employee_id).in_(team_ids))
                 latest = await self._detail(session, own[0].result_id, own=True) if own else None
                 return Overview(latest, tuple(own[1:]), tuple(team))
-        raise ResultRefused("not_linked")
+        raise NotLinked(JOURNEY)
 
     async def detail(self, actor: Actor, result_id: int) -> ResultDetail:
         """One result, for the employee, their direct superior or the rater only."""
@@ -115,7 +110,7 @@ class ResultService:
                 found = (await session.exec(query)).all()
                 rows = [await _export_row(session, cycle, r, p) for r, p in found]
                 return sorted(rows, key=lambda row: (row.opd, row.unit, row.nama, row.nip))
-        raise ResultRefused("unknown_cycle")
+        raise NotFound(JOURNEY, "unknown_cycle")
 
     # --- publication ------------------------------------------------------------------------
 
@@ -124,7 +119,7 @@ class ResultService:
         async with self._env.db.session() as session:
             me = await acting_employee(session, actor)
             if me is None:
-                raise ResultRefused("not_linked")
+                raise NotLinked(JOURNEY)
             options = []
             for cycle, unit in await pending_units(session):
                 allowed = may(Power.PUBLISH, await standings(session, me, unit))
@@ -134,7 +129,7 @@ class ResultService:
                         UnitOption(shown.cycle_id, cycle.name, shown.unit_id, unit.name, shown)
                     )
         if not options:
-            raise ResultRefused("nothing_to_publish")
+            raise Refused(JOURNEY, "nothing_to_publish")
         return tuple(options)
 
     async def distribution(
@@ -222,7 +217,7 @@ class ResultService:
                 query = select(Cycle).where(col(Cycle.name) == text)
                 found = (await session.exec(query)).first()
         if found is None or found.id is None:
-            raise ResultRefused("unknown_cycle")
+            raise NotFound(JOURNEY, "unknown_cycle")
         return found.id
 
     async def units_due(self, cycle_id: int) -> tuple[str, ...]:
@@ -299,7 +294,7 @@ class ResultService:
                 subject_id=subject_id,
                 detail={"code": code},
             )
-        raise ResultRefused(code)
+        raise Refused.of(JOURNEY, code)
 
 
 async def _unit(session: AsyncSession, unit_id: int | None, unit_key: str | None) -> Unit | None:

@@ -46,8 +46,8 @@ from bot.services.targets.views import (
     RhkOption,
     TargetAction,
     TargetAudit,
-    TargetRefusedError,
     TargetView,
+    refused,
 )
 
 __all__ = [
@@ -68,7 +68,7 @@ __all__ = [
     "RhkOption",
     "TargetAction",
     "TargetAudit",
-    "TargetRefusedError",
     "TargetService",
     "TargetView",
+    "refused",
 ]

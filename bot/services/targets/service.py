@@ -23,8 +23,8 @@ from bot.services.targets.views import (
     Refusal,
     ReportOutcome,
     Review,
-    TargetRefusedError,
     TargetView,
+    refused,
     target_view,
 )
 
@@ -56,12 +56,12 @@ class TargetService:
     ) -> list[TargetView]:
         """Targets (any status) of the person, or of ``employee_id`` when a direct subordinate.
 
-        Raises TargetRefusedError: NOT_LINKED, or NOT_ALLOWED (audited) for anyone else's.
+        Raises a refusal: NOT_LINKED, or NOT_ALLOWED (audited) for anyone else's.
         """
         async with self._env.db.session() as session:
             me = await acting_employee(session, actor)
             if me is None:
-                raise TargetRefusedError(Refusal.NOT_LINKED)
+                raise refused(Refusal.NOT_LINKED)
             owner_id = await self._visible_owner(session, me, employee_id)
             if owner_id is not None:
                 query = select(Target).where(col(Target.employee_id) == owner_id)
@@ -77,7 +77,7 @@ class TargetService:
                 subject_type="employee",
                 subject_id=employee_id,
             )
-        raise TargetRefusedError(Refusal.NOT_ALLOWED)  # after the audit row is committed
+        raise refused(Refusal.NOT_ALLOWED)  # after the audit row is committed
 
     # --- the employee -----------------------------------------------------------------------
 
@@ -155,11 +155,11 @@ class TargetService:
             return any(proposals.blocks(t, revises_id) for t in same)
 
     async def propose(self, actor: Actor, proposal: Proposal) -> Proposed:
-        """Store a proposal and tell the superior; TargetRefusedError when refused (unstored)."""
+        """Store a proposal and tell the superior; a refusal when refused (unstored)."""
         async with self._env.db.session() as session:
             outcome = await proposals.propose(self._env, session, actor, proposal)
         if isinstance(outcome, Refusal):
-            raise TargetRefusedError(outcome)  # after any audit row is committed
+            raise refused(outcome)  # after any audit row is committed
         return outcome
 
     async def report_superior(self, actor: Actor, employee_id: int) -> ReportOutcome:

@@ -15,6 +15,7 @@ from typing import Any
 
 from bot.db.models import Employee, Target
 from bot.domain import TargetKind, TargetStatus
+from bot.services.refusals import Refused
 from bot.services.targets.checks import plain_number
 from scoring import Direction
 
@@ -52,12 +53,12 @@ class Refusal(StrEnum):
     INVALID = "invalid"
 
 
-class TargetRefusedError(Exception):
-    """A request about targets was refused; ``code`` says why (nothing was changed)."""
+JOURNEY = "targets"  # refusals are explained by targets/refused
 
-    def __init__(self, code: Refusal) -> None:
-        super().__init__(code.value)
-        self.code = code
+
+def refused(code: Refusal) -> Refused:
+    """A request about targets was refused; ``code`` says why (nothing was changed)."""
+    return Refused.of(JOURNEY, code.value, cycle=None)
 
 
 class Outcome(StrEnum):

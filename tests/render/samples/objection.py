@@ -20,10 +20,10 @@ from bot.services.objections import (
     Preview,
     QuestionView,
     Refusal,
-    Refused,
     ResultLine,
     Sent,
     TaskLine,
+    refused,
 )
 
 UNTIL = datetime(2026, 1, 28, 16, 59, 59, tzinfo=UTC)
@@ -115,9 +115,7 @@ SAMPLES: dict[str, dict[str, Any]] = {
     "objection/reasons": {**_PROMPT, "filing": FILING},
     "objection/confirm": {**_PROMPT, "filing": FILING},
     "objection/filed": {"filed": Filed(3, "Triwulan I 2026", "Rina <Kepala>")},
-    "objection/refused": {
-        "refused": Refused(Refusal.WINDOW_CLOSED, cycle="Triwulan <I>", until=UNTIL)
-    },
+    "objection/refused": refused(Refusal.WINDOW_CLOSED, cycle="Triwulan <I>", until=UNTIL).context,
     "objection/notify_case": {"card": asdict(CARD)},
     "objection/notify_admins": {"card": asdict(CARD), "decider": ""},
     "objection/ask": {**_PROMPT, "asking": QUESTION},
