@@ -7,6 +7,7 @@ messages (errors, buttons, progress) are the real ones.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -95,6 +96,29 @@ async def _start(app: KinerjaApp, form: str = "sample") -> None:
 
 def _context(app: KinerjaApp, update: Any) -> Any:
     return app.context_types.context.from_update(update, app)
+
+
+@asynccontextmanager
+async def _restarted(
+    app: KinerjaApp, settings: Settings, clock: FakeClock, request: RecordingRequest, form: Form
+) -> AsyncIterator[KinerjaApp]:
+    """The bot stopped and started again on the same database, as after a deploy."""
+    await app.shutdown()
+    again = build_application(
+        settings,
+        db=Database(settings.resolved_database_url),
+        clock=clock,
+        request=request,
+        rate_limiter=False,
+        forms=[form],
+        renderer=Renderer(overrides=OVERRIDES),
+    )
+    await again.initialize()
+    try:
+        yield again
+    finally:
+        await again.shutdown()
+        await app.initialize()  # the fixture shuts it down again
 
 
 async def _draft(db: Database) -> Draft | None:
@@ -207,27 +231,12 @@ async def test_restart_between_steps_continues_with_lanjut(
     """A new application on the same database resumes the form where it stopped."""
     await _start(app)
     await tap(app, recorder, USER, "Biru")
-    await app.shutdown()
-
     second = RecordingRequest()
-    again = build_application(
-        settings,
-        db=Database(settings.resolved_database_url),
-        clock=clock,
-        request=second,
-        rate_limiter=False,
-        forms=[SAMPLE],
-        renderer=Renderer(overrides=OVERRIDES),
-    )
-    await again.initialize()
-    try:
+    async with _restarted(app, settings, clock, second, SAMPLE) as again:
         await say(again, USER, "/lanjut")
         assert "Berapa jumlahnya (dokumen)? Warna: b" in second.last(USER)["text"]
         await say(again, USER, "7")
         assert "Catatan singkat" in second.last(USER)["text"]
-    finally:
-        await again.shutdown()
-    await app.initialize()  # the fixture shuts it down again
 
 
 @pytest.mark.parametrize("answer", ["/lanjut", "7"])
@@ -243,8 +252,6 @@ async def test_a_draft_whose_step_a_new_version_renamed_is_dropped_with_a_word(
     """After a deploy that renamed the open question, the person is told to start again."""
     await _start(app)
     await tap(app, recorder, USER, "Biru")  # the draft now stands at "amount"
-    await app.shutdown()
-
     renamed = Form(
         name="sample",
         title="cmd_bantuan",
@@ -256,24 +263,11 @@ async def test_a_draft_whose_step_a_new_version_renamed_is_dropped_with_a_word(
         complete=_complete,
     )
     second = RecordingRequest()
-    again = build_application(
-        settings,
-        db=Database(settings.resolved_database_url),
-        clock=clock,
-        request=second,
-        rate_limiter=False,
-        forms=[renamed],
-        renderer=Renderer(overrides=OVERRIDES),
-    )
-    await again.initialize()
-    try:
+    async with _restarted(app, settings, clock, second, renamed) as again:
         await say(again, USER, answer)
         texts = [str(call.params.get("text", "")) for call in second.calls]
         assert any("sudah diperbarui" in text for text in texts), texts
         assert await _draft(db) is None
-    finally:
-        await again.shutdown()
-    await app.initialize()  # the fixture shuts it down again
 
 
 async def test_batal_cancels_and_lanjut_then_has_nothing(
