@@ -99,11 +99,7 @@ class FormEngine:
         if user is None or draft is None:
             await self._nothing_open(update, context)
             return
-        language = await context.language_of(update)
-        await context.deps.drafts.cancel(user.id)
-        title = context.deps.renderer.label(language, self.forms[draft.form].title)
-        text = context.deps.renderer.render(language, "forms/cancelled", title=title)
-        await context.bot.send_message(draft.chat_id, text)
+        await _drop(update, context, draft, self.forms[draft.form], "forms/cancelled")
 
     async def on_message(self, update: Update, context: Context) -> bool:
         """Take a message as the answer to the open form's question; False when none is open."""
@@ -388,21 +384,11 @@ class FormEngine:
             return None, None
         form = self.forms[draft.form]
         if all(step.name != draft.step for step in form.steps):
-            await self._drop_outdated(update, context, draft, form)
+            # A question an older version asked (renamed or removed since): drop the draft
+            # and say so once, instead of failing on every message.
+            await _drop(update, context, draft, form, "forms/outdated")
             return None, None
         return draft, await self._context(update, context, user.id, draft.chat_id, draft.answers)
-
-    @staticmethod
-    async def _drop_outdated(
-        update: Update, context: Context, draft: DraftState, form: Form
-    ) -> None:
-        """A draft whose question an older version asked (renamed or removed since): drop it
-        and say so once, instead of failing on every message."""
-        await context.deps.drafts.cancel(draft.telegram_user_id)
-        language = await context.language_of(update)
-        title = context.deps.renderer.label(language, form.title)
-        text = context.deps.renderer.render(language, "forms/outdated", title=title)
-        await context.bot.send_message(draft.chat_id, text)
 
     @staticmethod
     async def _context(
@@ -492,3 +478,14 @@ async def send_reply(context: Context, ctx: FormContext, reply: Reply) -> None:
             ]
         )
     await context.bot.send_message(ctx.chat_id, text, reply_markup=markup)
+
+
+async def _drop(
+    update: Update, context: Context, draft: DraftState, form: Form, template: str
+) -> None:
+    """Drop the person's draft and tell them why (``template`` gets the form's title)."""
+    language = await context.language_of(update)
+    await context.deps.drafts.cancel(draft.telegram_user_id)
+    title = context.deps.renderer.label(language, form.title)
+    text = context.deps.renderer.render(language, template, title=title)
+    await context.bot.send_message(draft.chat_id, text)
